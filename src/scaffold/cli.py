@@ -1,0 +1,174 @@
+"""The command line: parse, build the staged project, hand it to `scaffold.run`.
+
+Kept thin, and quick to start: everything heavy is imported inside the command that
+needs it."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from scaffold import __version__
+
+if TYPE_CHECKING:
+    from scaffold.project import Project
+    from scaffold.run import RunOptions
+
+app = typer.Typer(
+    name="scaffold",
+    help="Make and grow FastAPI + SQLAlchemy web apps. Every change is previewed as a diff, "
+    "confirmed, and written all at once.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Database(str, Enum):
+    sqlite = "sqlite"
+    postgres = "postgres"
+
+
+Yes = Annotated[bool, typer.Option("--yes", "-y", help="Apply without asking.")]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Show the changes; write nothing.")]
+Check = Annotated[
+    bool, typer.Option("--check", help="Write nothing; exit 1 if anything would change (CI).")
+]
+Force = Annotated[bool, typer.Option("--force", help="Overwrite files that exist.")]
+Skip = Annotated[bool, typer.Option("--skip", help="Keep files that exist; skip those changes.")]
+FullDiff = Annotated[bool, typer.Option("--full-diff", help="Never summarise the preview.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"scaffold {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Make and grow FastAPI + SQLAlchemy web apps."""
+
+
+@app.command(epilog="Examples:  scaffold new my_app  |  scaffold new shop --db postgres --yes")
+def new(
+    name: Annotated[str, typer.Argument(help="The app's name: a Python package name.")],
+    db: Annotated[Database, typer.Option(help="The database the app uses.")] = Database.sqlite,
+    install: Annotated[
+        str, typer.Option(help="Installers to run after the app is made, e.g. auth,admin.")
+    ] = "",
+    no_git: Annotated[bool, typer.Option("--no-git", help="No git init and first commit.")] = False,
+    yes: Yes = False,
+    dry_run: DryRun = False,
+    check: Check = False,
+    force: Force = False,
+    skip: Skip = False,
+    full_diff: FullDiff = False,
+) -> None:
+    """Create a new app in the folder NAME: pages, database, migrations, settings, tests."""
+    options = _options(yes, dry_run, check, force, skip, full_diff)
+    with _reporting():
+        from scaffold.naming import check_app_name
+        from scaffold.project import Project
+
+        check_app_name(name)
+        extras = [item.strip() for item in install.split(",") if item.strip()]
+        target = _new_folder(Path.cwd() / name, force=force)
+
+        def build(project: Project) -> None:
+            project.compose("app", name=name, db=db.value)
+            for extra in extras:
+                project.compose(extra)
+            if not no_git:
+                _add_git_tasks(project)
+
+        _execute(Project(target), build, options)
+
+
+def _new_folder(target: Path, *, force: bool) -> Path:
+    from scaffold.errors import UsageError
+
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target} exists and is not a folder.")
+    if target.exists() and any(target.iterdir()) and not force:
+        raise UsageError(
+            f"The folder {target} exists and is not empty. Choose another name, or pass "
+            "--force to generate into it (files that differ are then overwritten)."
+        )
+    return target
+
+
+def _add_git_tasks(project: Project) -> None:
+    project.add_task("Initialise a git repository", "git", "init", "--quiet")
+    project.add_task("Stage the app", "git", "add", "--all")
+    project.add_task(
+        "Make the first commit",
+        "git",
+        "-c", "user.name=scaffold", "-c", "user.email=scaffold@localhost",
+        "commit", "--quiet", "--no-verify", "-m", "New app from scaffold",
+    )  # fmt: skip
+
+
+def _options(
+    yes: bool, dry_run: bool, check: bool, force: bool, skip: bool, full_diff: bool
+) -> RunOptions:
+    from scaffold.errors import UsageError
+    from scaffold.run import RunOptions
+
+    with _reporting():
+        if force and skip:
+            raise UsageError("--force and --skip contradict each other; pass one of them.")
+        command = " ".join(["scaffold", *sys.argv[1:]])
+        return RunOptions(yes, dry_run, check, force, skip, full_diff, command)
+
+
+def _execute(project: Project, build: Callable[[Project], None], options: RunOptions) -> None:
+    """Run the installers on `project`, then the lifecycle; exit with its code."""
+    from rich.console import Console
+
+    from scaffold.prompt import Prompter
+    from scaffold.run import finish
+
+    console = Console(highlight=False)
+    build(project)
+    code = finish(project, options, console, Prompter(console))
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _reporting() -> Iterator[None]:
+    """The one place where scaffold's errors become messages and exit codes."""
+    from scaffold.errors import Interrupted, IssuesFound, ScaffoldError
+
+    try:
+        yield
+    except KeyboardInterrupt:
+        _fail(Interrupted())
+    except IssuesFound as error:
+        for issue in error.issues:
+            typer.echo(f"Issue: {issue}\n", err=True)
+        _fail(error)
+    except ScaffoldError as error:
+        _fail(error)
+
+
+def _fail(error: Exception) -> None:
+    from scaffold.errors import ScaffoldError
+
+    typer.echo(f"Error: {error}", err=True)
+    raise typer.Exit(error.exit_code if isinstance(error, ScaffoldError) else 2)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,102 @@
+"""The preview of a run, in Igniter's format: `Create:` with numbered lines, `Update:` with
+old and new line numbers, `+`/`-` markers and `...|` where context is skipped.
+
+Renders to rich `Text`, so a terminal gets colour and a pipe gets plain text."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from rich.text import Text
+
+from scaffold.project import Change
+
+CONTEXT = 2
+HEADINGS = {"create": "Create", "update": "Update", "delete": "Delete", "conflict": "Conflict"}
+
+
+def render(change: Change) -> Text:
+    """One file's preview: a heading, a blank line, then its lines."""
+    text = Text()
+    text.append(f"{HEADINGS[change.status]}: {change.path}", style="bold")
+    if change.status == "conflict":
+        text.append("  (exists with other content)", style="yellow")
+    text.append("\n\n")
+    if change.status == "create":
+        _numbered(text, _lines(change.after))
+    elif change.status != "delete":
+        _hunks(text, _lines(change.before), _lines(change.after))
+    return text
+
+
+def summary_line(change: Change) -> Text:
+    """One line for a summarised preview: heading, path and the size of the change."""
+    added, removed = stats(change)
+    text = Text(f"{HEADINGS[change.status]}: {change.path}  ", style="bold")
+    text.append(f"+{added}", style="green")
+    text.append(" ")
+    text.append(f"-{removed}", style="red")
+    return text
+
+
+def stats(change: Change) -> tuple[int, int]:
+    """Lines added and removed."""
+    before, after = _lines(change.before), _lines(change.after)
+    added = removed = 0
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after).get_opcodes():
+        if tag != "equal":
+            removed += i2 - i1
+            added += j2 - j1
+    return added, removed
+
+
+def size(change: Change) -> int:
+    """How many lines the full preview of this change takes."""
+    return render(change).plain.count("\n")
+
+
+def _lines(content: str | None) -> list[str]:
+    return content.splitlines() if content else []
+
+
+def _numbered(text: Text, lines: list[str]) -> None:
+    width = len(str(len(lines)))
+    for number, line in enumerate(lines, 1):
+        text.append(f"{number:>{width}} |", style="dim")
+        text.append(f"{line}\n")
+
+
+def _hunks(text: Text, before: list[str], after: list[str]) -> None:
+    width = len(str(max(len(before), len(after), 1)))
+    gutter = 2 * width + 4  # "old new m " before the bar
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    last_end = 0
+    for group in matcher.get_grouped_opcodes(CONTEXT):
+        if group[0][1] > 0:
+            text.append(" " * (gutter - 3) + "...|\n", style="dim")
+        for row in _rows(group, before, after):
+            _row(text, width, *row)
+        last_end = group[-1][2]
+    if last_end < len(before):
+        text.append(" " * (gutter - 3) + "...|\n", style="dim")
+
+
+def _rows(group, before: list[str], after: list[str]) -> Iterator[tuple]:
+    for tag, i1, i2, j1, j2 in group:
+        if tag == "equal":
+            for offset in range(i2 - i1):
+                yield i1 + offset + 1, j1 + offset + 1, " ", before[i1 + offset]
+            continue
+        for index in range(i1, i2):
+            yield index + 1, None, "-", before[index]
+        for index in range(j1, j2):
+            yield None, index + 1, "+", after[index]
+
+
+def _row(text: Text, width: int, old: int | None, new: int | None, mark: str, line: str) -> None:
+    old_col = f"{old:>{width}}" if old else " " * width
+    new_col = f"{new:>{width}}" if new else " " * width
+    style = {"+": "green", "-": "red"}.get(mark, "")
+    text.append(f"{old_col} {new_col} {mark} |", style=style or "dim")
+    text.append(f"{line}\n", style=style)

@@ -1,0 +1,248 @@
+"""The staged project: every read and write of a run goes through it.
+
+Reads see staged content first, then disk. Creates, updates and deletes are only staged;
+`scaffold.run` shows them, asks, and writes them all at once. Installers also report
+notices, warnings, issues (which block the write) and tasks (commands run after it).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Literal
+
+from scaffold.errors import ProjectNotFound, ScaffoldError
+from scaffold.patchers import PatchError
+
+if TYPE_CHECKING:
+    from scaffold.installer import Installer
+    from scaffold.patchers.python import Edit
+
+Status = Literal["create", "update", "delete", "conflict"]
+OnExists = Literal["conflict", "skip", "overwrite"]
+TextEdit = Callable[[str], "str | PatchError"]
+
+
+@dataclass(frozen=True)
+class Task:
+    """A command run after a successful write, from `cwd` relative to the project root."""
+
+    description: str
+    command: tuple[str, ...]
+    cwd: str = "."
+
+
+@dataclass(frozen=True)
+class Change:
+    """One file's pending change. `before` is what was read from disk (None: absent)."""
+
+    path: str
+    status: Status
+    before: str | None
+    after: str | None
+
+
+def read_text(path: Path) -> str | None:
+    """A file's exact content (undecodable bytes survive a round trip), or None if absent."""
+    try:
+        return path.read_bytes().decode("utf-8", "surrogateescape")
+    except FileNotFoundError:
+        return None
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` whose pyproject.toml has [tool.scaffold]."""
+    for folder in (start, *start.parents):
+        pyproject = folder / "pyproject.toml"
+        text = read_text(pyproject)
+        if text is not None and "scaffold" in _tool_tables(text, pyproject):
+            return folder
+    raise ProjectNotFound(start=str(start))
+
+
+def _tool_tables(text: str, where: Path | str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text).get("tool", {})
+    except tomllib.TOMLDecodeError as error:
+        raise ScaffoldError(f"{where} is not valid TOML: {error}") from None
+
+
+class Project:
+    """A staged view of the files under `root`."""
+
+    def __init__(self, root: Path, *, load: Callable[[str], Installer] | None = None) -> None:
+        self.root = Path(root)
+        self.notices: list[str] = []
+        self.warnings: list[str] = []
+        self.issues: list[str] = []
+        self.tasks: list[Task] = []
+        self._disk: dict[str, str | None] = {}
+        self._staged: dict[str, str | None] = {}
+        self._conflicts: set[str] = set()
+        self._ran: dict[str, dict[str, Any]] = {}
+        self._load = load
+
+    # Reading ---------------------------------------------------------------------------
+
+    def read(self, path: str) -> str | None:
+        """The file's content as this run sees it: staged if staged, else on disk."""
+        key = _key(path)
+        if key in self._staged:
+            return self._staged[key]
+        return self._original(key)
+
+    def exists(self, path: str) -> bool:
+        return self.read(path) is not None
+
+    def config(self) -> dict[str, Any]:
+        """The [tool.scaffold] table of the project's pyproject.toml."""
+        text = self.read("pyproject.toml")
+        return _tool_tables(text, "pyproject.toml").get("scaffold", {}) if text else {}
+
+    def _original(self, key: str) -> str | None:
+        if key not in self._disk:
+            self._disk[key] = read_text(self.root / key)
+        return self._disk[key]
+
+    # Staging ---------------------------------------------------------------------------
+
+    def create_file(self, path: str, content: str, *, on_exists: OnExists = "conflict") -> None:
+        """Create `path`. Over a file with other content: a conflict the run resolves
+        (per file, or by --force/--skip), unless `on_exists` says to skip or overwrite."""
+        key = _key(path)
+        current = self.read(key)
+        if current is None or current == content:
+            self._stage(key, content)
+        elif key in self._staged and key not in self._conflicts:
+            self.issue(f"{key}: two installers of this run create it with different content.")
+        elif on_exists == "overwrite":
+            self._stage(key, content)
+        elif on_exists == "conflict":
+            self._stage(key, content)
+            self._conflicts.add(key)
+
+    def update_file(self, path: str, edit: TextEdit) -> bool:
+        """Stage `edit(content)` for an existing file. A PatchError becomes an issue."""
+        key = _key(path)
+        content = self.read(key)
+        if content is None:
+            self.issue(f"{key}: file not found; scaffold needs it to make this change.")
+            return False
+        result = edit(content)
+        if isinstance(result, PatchError):
+            self.issue(result.describe(key))
+            return False
+        self._stage(key, result)
+        return True
+
+    def patch_python(self, path: str, *edits: Edit) -> bool:
+        """Apply LibCST edits to a Python file in one parse (see scaffold.patchers.python)."""
+        from scaffold.patchers.python import apply_edits
+
+        return self.update_file(path, lambda source: apply_edits(source, edits))
+
+    def add_dependency(self, requirement: str, *, extra: str | None = None) -> bool:
+        """Add a requirement to pyproject.toml's dependencies (or to an optional extra)."""
+        from scaffold.patchers.toml import add_dependency
+
+        return self.update_file("pyproject.toml", lambda t: add_dependency(t, requirement, extra))
+
+    def set_config(self, key: str, value: Any) -> bool:
+        """Set a key of [tool.scaffold] in pyproject.toml."""
+        from scaffold.patchers.toml import set_tool_config
+
+        return self.update_file("pyproject.toml", lambda text: set_tool_config(text, key, value))
+
+    def delete_file(self, path: str) -> None:
+        key = _key(path)
+        if self.read(key) is not None:
+            self._stage(key, None)
+
+    def _stage(self, key: str, content: str | None) -> None:
+        self._original(key)  # remember what disk held, to detect edits made meanwhile
+        self._staged[key] = content
+        self._conflicts.discard(key)
+
+    # Messages and tasks ----------------------------------------------------------------
+
+    def notice(self, message: str) -> None:
+        self.notices.append(message)
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def issue(self, message: str) -> None:
+        """A problem that stops the run: nothing is written when any issue is reported."""
+        self.issues.append(message)
+
+    def add_task(self, description: str, *command: str, cwd: str = ".") -> None:
+        task = Task(description, command, cwd)
+        if task not in self.tasks:
+            self.tasks.append(task)
+
+    # Composition -----------------------------------------------------------------------
+
+    def compose(self, name: str, **options: Any) -> None:
+        """Run installer `name` once per run with validated options; a later call with the
+        same or no options does nothing, one with other options is an issue."""
+        if name in self._ran:
+            if options and {**self._ran[name], **options} != self._ran[name]:
+                self.issue(f"Installer `{name}` already ran in this run with other options.")
+            return
+        installer = self._loader()(name)
+        values = installer.validate(options)
+        self._ran[name] = values
+        installer(self, values)
+
+    def has_run(self, name: str) -> bool:
+        return name in self._ran
+
+    def _loader(self) -> Callable[[str], Installer]:
+        if self._load is None:
+            from scaffold.registry import load
+
+            return load
+        return self._load
+
+    # Results ---------------------------------------------------------------------------
+
+    def changes(self) -> list[Change]:
+        """Every pending change, by path. Content staged back to what disk holds is none."""
+        found = []
+        for key in sorted(self._staged):
+            before, after = self._disk[key], self._staged[key]
+            if before != after:
+                found.append(Change(key, self._status(key, before, after), before, after))
+        return found
+
+    def _status(self, key: str, before: str | None, after: str | None) -> Status:
+        if before is None:
+            return "create"
+        if after is None:
+            return "delete"
+        return "conflict" if key in self._conflicts else "update"
+
+    def resolve(self, path: str, *, overwrite: bool) -> None:
+        """Settle a conflict: overwrite the file, or leave it as it is on disk."""
+        key = _key(path)
+        self._conflicts.discard(key)
+        if not overwrite:
+            self._staged.pop(key, None)
+
+    def conflicts(self) -> list[str]:
+        return sorted(self._conflicts)
+
+
+def _key(path: str | PurePosixPath) -> str:
+    """A normalised path relative to the root; escaping the root is a bug, not input."""
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts:
+        raise ValueError(f"path must stay inside the project: {path}")
+    return pure.as_posix()
+
+
+def iter_files(root: Path) -> Iterable[Path]:
+    """Every file below `root`, sorted, for turning a rendered tree into staged creates."""
+    return sorted(path for path in root.rglob("*") if path.is_file())

@@ -1,0 +1,38 @@
+"""Finding installers: every installer, built-in or third-party, is an entry point in the
+`scaffold.installers` group, so the built-ins prove the public mechanism."""
+
+from __future__ import annotations
+
+from importlib.metadata import EntryPoint, entry_points
+
+from scaffold.errors import InstallerNotFound, ScaffoldError
+from scaffold.installer import Installer
+
+GROUP = "scaffold.installers"
+
+
+def available() -> dict[str, EntryPoint]:
+    """Every installer's entry point by name. Two packages claiming one name is an error."""
+    found: dict[str, EntryPoint] = {}
+    for point in entry_points(group=GROUP):
+        other = found.get(point.name)
+        if other is not None and other.value != point.value:
+            raise ScaffoldError(
+                f"Two packages provide the installer `{point.name}`: "
+                f"{other.value} and {point.value}. Uninstall one of them."
+            )
+        found[point.name] = point
+    return found
+
+
+def load(name: str) -> Installer:
+    points = available()
+    if name not in points:
+        raise InstallerNotFound(name=name, available=list(points))
+    loaded = points[name].load()
+    if not isinstance(loaded, Installer):
+        raise ScaffoldError(
+            f"The entry point `{name}` ({points[name].value}) is not an installer; "
+            "declare it with @scaffold.installer(...)."
+        )
+    return loaded

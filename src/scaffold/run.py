@@ -1,0 +1,175 @@
+"""The lifecycle of a run, after the installers have staged their changes:
+issues, preview, check or dry run, conflicts, confirmation, atomic write, tasks, notices."""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+from dataclasses import dataclass
+
+from rich.console import Console
+
+from scaffold import diff, journal
+from scaffold.errors import Declined, IssuesFound
+from scaffold.project import Change, Project
+from scaffold.prompt import Prompter
+
+# A preview longer than this many lines is summarised (one line a file).
+PREVIEW_LIMIT = 400
+
+CONFLICT_HELP = """\
+Y - yes, overwrite this file (default)
+n - no, keep the file as it is
+a - overwrite this and every remaining conflicting file
+q - quit; nothing is written
+d - show the differences
+h - show this help"""
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """The flags every generating command takes."""
+
+    yes: bool = False
+    dry_run: bool = False
+    check: bool = False
+    force: bool = False
+    skip: bool = False
+    full_diff: bool = False
+    command: str = "scaffold"
+
+
+def finish(project: Project, options: RunOptions, console: Console, prompter: Prompter) -> int:
+    """Show, confirm and write what the installers staged; return the exit code."""
+    _stop_on_issues(project)
+    if options.force or options.skip:
+        for path in project.conflicts():
+            project.resolve(path, overwrite=options.force)
+    changes = project.changes()
+    if not changes:
+        console.print("No changes")
+        return 0
+    _preview(changes, options.full_diff, console)
+    _show_plans(project, console)
+    if options.check:
+        console.print(f"{_files(len(changes))} would change.")
+        return 1
+    if options.dry_run:
+        console.print("Dry run: nothing was written.")
+        return 0
+    changes = _settle_conflicts(project, console, prompter)
+    if not changes:
+        console.print("No changes")
+        return 0
+    _warn_if_dirty(project, console)
+    if not options.yes and not prompter.confirm("Proceed with changes?"):
+        raise Declined("Nothing was written.")
+    journal.apply(project.root, changes, command=options.command)
+    console.print(f"Wrote {_files(len(changes))}.")
+    failed = _run_tasks(project, console)
+    for notice in project.notices:
+        console.print(notice, markup=False)
+    return 1 if failed else 0
+
+
+def _stop_on_issues(project: Project) -> None:
+    if project.issues:
+        raise IssuesFound(issues=project.issues)
+
+
+def _preview(changes: list[Change], full: bool, console: Console) -> None:
+    total = sum(diff.size(change) for change in changes)
+    if total > PREVIEW_LIMIT and not full:
+        for change in changes:
+            console.print(diff.summary_line(change), soft_wrap=True)
+        console.print(
+            f"\n(Preview summarised: {total} lines in {_files(len(changes))}. "
+            "Pass --full-diff to see it whole.)\n"
+        )
+        return
+    for change in changes:
+        console.print(diff.render(change), soft_wrap=True)
+
+
+def _show_plans(project: Project, console: Console) -> None:
+    for warning in project.warnings:
+        console.print(f"Warning: {warning}", style="yellow", markup=False)
+    if project.tasks:
+        console.print("After writing, scaffold will run:")
+        for task in project.tasks:
+            console.print(f"  - {task.description}: {shlex.join(task.command)}", markup=False)
+        console.print()
+
+
+def _settle_conflicts(project: Project, console: Console, prompter: Prompter) -> list[Change]:
+    """Ask about each file that would be overwritten; without a terminal, refuse."""
+    conflicts = project.conflicts()
+    if conflicts and not prompter.interactive:
+        for path in conflicts:
+            project.issue(
+                f"{path} exists with other content. Pass --force to overwrite it "
+                "or --skip to keep it."
+            )
+        _stop_on_issues(project)
+    by_path = {change.path: change for change in project.changes()}
+    answer = "y"
+    for path in conflicts:
+        if answer != "a":
+            answer = _ask_conflict(by_path[path], console, prompter)
+        project.resolve(path, overwrite=answer in ("y", "a"))
+    return project.changes()
+
+
+def _ask_conflict(change: Change, console: Console, prompter: Prompter) -> str:
+    """Ask until the answer is y, n or a; q quits, d and h show more and ask again."""
+    while True:
+        answer = prompter.ask(f"Overwrite {change.path}?", "Ynaqdh")
+        if answer == "q":
+            raise Declined("Quit; nothing was written.")
+        if answer == "d":
+            console.print(diff.render(change), soft_wrap=True)
+        elif answer == "h":
+            console.print(CONFLICT_HELP, markup=False)
+        else:
+            return answer
+
+
+def _warn_if_dirty(project: Project, console: Console) -> None:
+    if not (project.root / ".git").exists():
+        return
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=project.root, capture_output=True, text=True
+    )
+    if status.returncode == 0 and status.stdout.strip():
+        console.print(
+            "Warning: git shows uncommitted changes in this project. Committing them first "
+            "lets you review scaffold's changes on their own.",
+            style="yellow",
+        )
+
+
+def _run_tasks(project: Project, console: Console) -> bool:
+    """Run each task; report failures with the command to run again. True if any failed."""
+    failed = False
+    for task in project.tasks:
+        console.print(f"Running: {task.description}", markup=False)
+        where = project.root / task.cwd
+        try:
+            result = subprocess.run(task.command, cwd=where, capture_output=True, text=True)
+            output, ok = result.stdout + result.stderr, result.returncode == 0
+        except OSError as error:
+            output, ok = str(error), False
+        if not ok:
+            failed = True
+            console.print(output, markup=False)
+            console.print(
+                f"Task failed: {task.description}. Run it again with:\n"
+                f"  cd {shlex.quote(str(where))} && {shlex.join(task.command)}",
+                style="red",
+                markup=False,
+            )
+    return failed
+
+
+def _files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
