@@ -1,0 +1,195 @@
+"""Edits to TOML files such as `pyproject.toml`, made with tomlkit so comments and layout stay.
+
+Files with `\\r\\n` line endings are edited as `\\n` and converted back: tomlkit writes the
+lines it adds with `\\n`, which would leave the file with mixed line endings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import tomlkit
+from tomlkit.exceptions import ParseError
+from tomlkit.items import Array
+from tomlkit.toml_document import TOMLDocument
+
+from scaffold.patchers import PatchError
+
+# The distribution name at the start of a PEP 508 requirement.
+_NAME = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
+
+
+def add_dependency(text: str, requirement: str, extra: str | None = None) -> str | PatchError:
+    """Add `requirement` to `[project] dependencies`, or to the optional dependencies `extra`.
+
+    Does nothing when a requirement for the same distribution is already listed, whatever
+    its extras or version specifiers: the user's entry is kept as it is.
+    """
+    if _canonical_name(requirement) is None:
+        return PatchError(f"`{requirement}` is not a PEP 508 requirement")
+    manual = _dependency_manual(requirement, extra)
+    return _edit(
+        text, manual, lambda doc, lf_text: _add_requirement(doc, lf_text, requirement, extra)
+    )
+
+
+def read_tool_config(text: str, tool: str = "scaffold") -> dict[str, Any] | PatchError:
+    """The `[tool.<tool>]` table as plain Python data, `{}` when the file has none."""
+    doc = _parse(text.replace("\r\n", "\n"))
+    if isinstance(doc, PatchError):
+        return doc
+    section = _tool_table(doc, tool)
+    if isinstance(section, PatchError):
+        return section
+    return {} if section is None else section.unwrap()
+
+
+def set_tool_config(text: str, key: str, value: Any, tool: str = "scaffold") -> str | PatchError:
+    """Set `key` in `[tool.<tool>]`, adding the table at the end of the file if it is missing.
+
+    A dict or list value is written on the key's own line (`key = {a = 1}`), never as a new
+    `[table]` header.
+    """
+    manual = tomlkit.dumps({"tool": {tool: {key: _inline(value)}}}).rstrip("\n")
+    return _edit(text, manual, lambda doc, lf_text: _set_key(doc, lf_text, tool, key, value))
+
+
+def _edit(
+    text: str, manual: str, edit: Callable[[TOMLDocument, str], str | PatchError]
+) -> str | PatchError:
+    """Run `edit` on the parsed file; return `text` itself when the edit changes nothing."""
+    lf_text = text.replace("\r\n", "\n")
+    doc = _parse(lf_text)
+    result = doc if isinstance(doc, PatchError) else edit(doc, lf_text)
+    if isinstance(result, str) and isinstance(broken := _parse(result), PatchError):
+        result = PatchError(f"could not make the edit without breaking the file ({broken.problem})")
+    if isinstance(result, PatchError):
+        return replace(result, manual=manual)
+    if result == lf_text:
+        return text
+    return result.replace("\n", "\r\n") if "\r\n" in text else result
+
+
+def _parse(text: str) -> TOMLDocument | PatchError:
+    try:
+        return tomlkit.parse(text)
+    except ParseError as error:
+        return PatchError(f"the file is not valid TOML: {error}", line=error.line)
+
+
+def _add_requirement(
+    doc: TOMLDocument, text: str, requirement: str, extra: str | None
+) -> str | PatchError:
+    project = doc.get("project")
+    if not isinstance(project, dict):
+        return PatchError(f"could not add `{requirement}`: there is no `[project]` table")
+    if extra is None:
+        array, where = project.get("dependencies"), "`dependencies` in `[project]`"
+    else:
+        extras = project.get("optional-dependencies")
+        if extras is None:
+            return _append_table(text, ("project", "optional-dependencies"), extra, [requirement])
+        if not isinstance(extras, dict):
+            return PatchError(
+                f"could not add `{requirement}`: "
+                "`optional-dependencies` in `[project]` is not a table"
+            )
+        if extra not in extras:
+            extras[extra] = [requirement]
+            return doc.as_string()
+        array, where = extras[extra], f"`{extra}` in `[project.optional-dependencies]`"
+    if not isinstance(array, Array):
+        state = "missing" if array is None else "not an array"
+        return PatchError(f"could not add `{requirement}`: {where} is {state}")
+    names = {_canonical_name(item) for item in array if isinstance(item, str)}
+    if _canonical_name(requirement) not in names:
+        _append_item(array, requirement)
+    return doc.as_string()
+
+
+def _set_key(doc: TOMLDocument, text: str, tool: str, key: str, value: Any) -> str | PatchError:
+    section = _tool_table(doc, tool)
+    if section is None:
+        return _append_table(text, ("tool", tool), key, value)
+    if isinstance(section, PatchError):
+        return section
+    if key in section and _same(section.unwrap()[key], value):
+        return text
+    section[key] = _inline(value)
+    return doc.as_string()
+
+
+def _tool_table(doc: TOMLDocument, tool: str) -> dict[str, Any] | PatchError | None:
+    tools = doc.get("tool", {})
+    if not isinstance(tools, dict):
+        return _not_a_table("tool", tools)
+    section = tools.get(tool)
+    if section is not None and not isinstance(section, dict):
+        return _not_a_table(f"tool.{tool}", section)
+    return section
+
+
+def _not_a_table(name: str, item: Any) -> PatchError:
+    return PatchError(f"`{name}` should be a table, but it is {type(item).__name__.lower()}")
+
+
+def _canonical_name(requirement: str) -> str | None:
+    """The distribution name of a PEP 508 requirement, normalized as in PEP 503."""
+    match = _NAME.match(requirement)
+    return re.sub(r"[-_.]+", "-", match[1]).lower() if match else None
+
+
+def _append_item(array: Array, requirement: str) -> None:
+    """Add `requirement` at the end of `array`, laid out like the items already there."""
+    lines = array.as_string().split("\n")
+    if len(lines) > 1 and lines[-1].strip() == "]":
+        array.add_line(requirement, indent=_item_indent(lines[1:-1]))
+    else:
+        array.append(requirement)
+
+
+def _item_indent(lines: list[str]) -> str:
+    """The indentation of the last item among the inner lines of a multi-line array."""
+    for line in reversed(lines):
+        stripped = line.lstrip()
+        if stripped and not stripped.startswith("#"):
+            return line[: len(line) - len(stripped)]
+    return " " * 4
+
+
+def _append_table(text: str, path: tuple[str, ...], key: str, value: Any) -> str:
+    """`text` with a new table at `path` holding `key = value`, added at the end."""
+    data: dict[str, Any] = {key: _inline(value)}
+    for name in reversed(path):
+        data = {name: data}
+    newlines = len(text) - len(text.rstrip("\n"))
+    separator = "\n" * (2 - min(newlines, 2)) if text.strip() else ""
+    return text + separator + tomlkit.dumps(data)
+
+
+def _inline(value: Any) -> Any:
+    """`value` as an item that stays on its key's line (tomlkit would make tables of dicts)."""
+    if isinstance(value, dict):
+        table = tomlkit.inline_table()
+        table.update(value)
+        return table
+    if isinstance(value, list):
+        array = tomlkit.array()
+        array.extend(value)
+        return array
+    return value
+
+
+def _same(current: Any, value: Any) -> bool:
+    """Whether the value in the file is `value` (`true` is not `1`, though Python says so)."""
+    return current == value and isinstance(current, bool) == isinstance(value, bool)
+
+
+def _dependency_manual(requirement: str, extra: str | None) -> str:
+    header, key = (
+        ("[project.optional-dependencies]", extra) if extra else ("[project]", "dependencies")
+    )
+    return f"{header}\n{key} = [\n    {tomlkit.item(requirement).as_string()},\n]"
