@@ -48,3 +48,17 @@ def postgres() -> str:
             pytest.fail(message + "; SCAFFOLD_REQUIRE_POSTGRES is set")
         pytest.skip(message)
     return url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the run."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.support.browser import CHROMIUM_ARGS, chromium_path
+
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

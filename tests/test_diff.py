@@ -42,7 +42,9 @@ def test_update_shows_old_and_new_numbers_and_skipped_context() -> None:
 
 def test_conflict_and_delete_headings() -> None:
     conflict = render(Change("x.txt", "conflict", "mine\n", "theirs\n")).plain
-    assert conflict == "Conflict: x.txt  (exists with other content)\n\n1   - |mine\n  1 + |theirs\n"
+    assert conflict == (
+        "Conflict: x.txt  (exists with other content)\n\n1   - |mine\n  1 + |theirs\n"
+    )
     assert render(Change("x.txt", "delete", "gone\n", None)).plain == "Delete: x.txt\n\n"
 
 

@@ -78,7 +78,7 @@ def test_a_failure_mid_write_restores_every_file(tmp_path: Path, monkeypatch) ->
 def test_a_file_changed_after_it_was_read_is_refused(tmp_path: Path) -> None:
     project = _staged(tmp_path)
     (tmp_path / "edit.txt").write_text("someone else's edit\n")
-    with pytest.raises(ApplyError, match="edit.txt"):
+    with pytest.raises(ApplyError, match=r"edit\.txt"):
         journal.apply(tmp_path, project.changes(), command="scaffold test")
     assert (tmp_path / "edit.txt").read_text() == "someone else's edit\n"
     assert not (tmp_path / "deep").exists()

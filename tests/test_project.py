@@ -67,8 +67,7 @@ def test_a_patch_error_becomes_an_issue_naming_the_file(tmp_path: Path) -> None:
     ok = project.update_file("a.py", lambda text: PatchError("could not find `y`", "y = 2"))
     assert not ok
     assert project.issues == [
-        "a.py: could not find `y`\n  Make this edit by hand, then run the command again:\n"
-        "    y = 2"
+        "a.py: could not find `y`\n  Make this edit by hand, then run the command again:\n    y = 2"
     ]
     assert project.changes() == []
 
@@ -150,6 +149,6 @@ def test_find_root_walks_up_to_tool_scaffold(tmp_path: Path) -> None:
 
 
 def test_find_root_outside_a_project(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text('[tool.other]\nx = 1\n')
+    (tmp_path / "pyproject.toml").write_text("[tool.other]\nx = 1\n")
     with pytest.raises(ProjectNotFound, match="No scaffold project found"):
         find_root(tmp_path)

@@ -93,7 +93,7 @@ def test_warnings_tasks_and_notices_are_shown(tmp_path: Path) -> None:
     code, out = _run(project, yes=True)
     assert code == 0
     assert "Warning: careful" in out
-    assert "After writing, scaffold will run:\n  - Say hello: python -c 'print('\"'\"'hi'\"'\"')'" in out
+    assert "After writing, scaffold will run:\n  - Say hello: python -c" in out
     assert out.index("Running: Say hello") < out.index("All done.")
 
 
@@ -165,6 +165,7 @@ def test_a_long_preview_is_summarised(tmp_path: Path) -> None:
     project = Project(tmp_path)
     project.create_file("big.txt", "line\n" * 500)
     code, out = _run(project, dry_run=True)
+    assert code == 0
     assert "Create: big.txt  +500 -0" in out and "Pass --full-diff" in out
-    code, out = _run(project, dry_run=True, full_diff=True)
+    _, out = _run(project, dry_run=True, full_diff=True)
     assert "500 |line" in out

@@ -8,6 +8,7 @@ byte, and the error is raised.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -123,7 +124,5 @@ def _restore(root: Path, written: list[Change], made_dirs: list[Path]) -> None:
     for change in reversed(written):
         _write(root / change.path, change.before, [])
     for folder in reversed(made_dirs):
-        try:
+        with contextlib.suppress(OSError):  # not empty: it holds the journal
             folder.rmdir()
-        except OSError:
-            pass  # not empty: it held something before, or the journal

@@ -8,7 +8,7 @@ notices, warnings, issues (which block the write) and tasks (commands run after 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal
@@ -184,7 +184,7 @@ class Project:
 
     # Composition -----------------------------------------------------------------------
 
-    def compose(self, name: str, **options: Any) -> None:
+    def compose(self, name: str, /, **options: Any) -> None:
         """Run installer `name` once per run with validated options; a later call with the
         same or no options does nothing, one with other options is an issue."""
         if name in self._ran:
@@ -241,8 +241,3 @@ def _key(path: str | PurePosixPath) -> str:
     if pure.is_absolute() or ".." in pure.parts:
         raise ValueError(f"path must stay inside the project: {path}")
     return pure.as_posix()
-
-
-def iter_files(root: Path) -> Iterable[Path]:
-    """Every file below `root`, sorted, for turning a rendered tree into staged creates."""
-    return sorted(path for path in root.rglob("*") if path.is_file())

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from scaffold import __version__
+from scaffold.copier_template import render
 from scaffold.installer import Option, installer
-from scaffold.project import Project, iter_files, read_text
+from scaffold.project import Project
 
 TEMPLATE = Path(__file__).parent.parent / "templates" / "app"
 
@@ -24,22 +24,10 @@ TEMPLATE = Path(__file__).parent.parent / "templates" / "app"
 )
 def app(project: Project, options: Mapping[str, Any]) -> None:
     answers = {"app_name": options["name"], "db": options["db"], "scaffold_version": __version__}
-    for path, content in render(answers).items():
+    # Rendered like copier renders it, answers recorded, so the app can take updates later.
+    for path, content in render(TEMPLATE, answers).items():
         project.create_file(path, content)
     project.notice(_next_steps(project.root.name, options["name"]))
-
-
-def render(answers: Mapping[str, str]) -> dict[str, str]:
-    """The template rendered by copier (which also records the answers for later updates),
-    as {relative path: content}, without touching the project's folder."""
-    import copier  # slow to import: only when an app is made
-
-    with tempfile.TemporaryDirectory(prefix="scaffold-") as folder:
-        copier.run_copy(
-            str(TEMPLATE), folder, data=dict(answers), defaults=True, quiet=True, unsafe=False
-        )
-        root = Path(folder)
-        return {path.relative_to(root).as_posix(): read_text(path) or "" for path in iter_files(root)}
 
 
 def _next_steps(folder: str, name: str) -> str:

@@ -1,0 +1,501 @@
+"""Idempotent edits to Python source that keep the user's formatting and comments.
+
+An edit is a small frozen dataclass called on a `libcst.Module`. It returns the module
+(unchanged when the thing is already there) or a `PatchError` naming the anchor it could not
+find and the edit to make by hand. `apply_edits` runs a sequence of edits on a file's text.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import textwrap
+import tokenize
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeAlias, TypeVar, cast
+
+import libcst as cst
+
+from scaffold.patchers import PatchError
+
+Edit: TypeAlias = Callable[[cst.Module], cst.Module | PatchError]
+
+
+def apply_edits(source: str, edits: Sequence[Edit]) -> str | PatchError:
+    """Apply `edits` in order to `source`; the first `PatchError` stops the run."""
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        return _syntax_error(source, error)
+    for edit in edits:
+        result = edit(module)
+        if isinstance(result, PatchError):
+            return result
+        module = result
+    return module.code
+
+
+@dataclass(frozen=True)
+class EnsureImport:
+    """`import module` or `from module import name [as alias]`."""
+
+    module: str
+    name: str | None = None
+    alias: str | None = None
+
+    def __call__(self, module: cst.Module) -> cst.Module | PatchError:
+        body = module.body
+        imports = [i for i, s in enumerate(body) if _is_import(s)]
+        nodes = [n for i in imports for n in cast(cst.SimpleStatementLine, body[i]).body]
+        if any(self._binds(node) for node in nodes):
+            return module
+        if sibling := next((n for n in nodes if self._extends(n)), None):
+            return _replace(module, sibling, _add_import_name(sibling, self._alias()))
+        index = imports[-1] + 1 if imports else int(module.get_docstring() is not None)
+        # After the docstring or `from __future__`, ruff puts a blank line.
+        blank = int(index > 0 and (not imports or _is_future_import(body[index - 1])))
+        return _insert_top_level(module, index, _statement(self._code()), blank)
+
+    def _code(self) -> str:
+        alias = f" as {self.alias}" if self.alias else ""
+        if self.name is None:
+            return f"import {self.module}{alias}"
+        return f"from {self.module} import {self.name}{alias}"
+
+    def _alias(self) -> cst.ImportAlias:
+        asname = cst.AsName(cst.Name(self.alias)) if self.alias else None
+        return cst.ImportAlias(cst.Name(cast(str, self.name)), asname)
+
+    def _binds(self, node: cst.BaseSmallStatement) -> bool:
+        if self.name is None:
+            names = node.names if isinstance(node, cst.Import) else ()
+            return any(_alias_is(a, self.module, self.alias) for a in names)
+        return self._extends(node) and any(
+            _alias_is(a, self.name, self.alias) for a in cast(cst.ImportFrom, node).names
+        )
+
+    def _extends(self, node: cst.BaseSmallStatement) -> bool:
+        """A `from module import ...` statement the name can be added to."""
+        return (
+            self.name is not None
+            and isinstance(node, cst.ImportFrom)
+            and not isinstance(node.names, cst.ImportStar)
+            and _from_module(node) == self.module
+        )
+
+
+@dataclass(frozen=True)
+class AppendToList:
+    """Add the expression `element` to the list assigned to `target`."""
+
+    target: str
+    element: str
+    function: str | None = None
+
+    def __call__(self, module: cst.Module) -> cst.Module | PatchError:
+        inside = f" inside `{self.function}`" if self.function else ""
+        manual = _manual(f"In the list assigned to `{self.target}`{inside}", f"{self.element},")
+        scope = _function(module, self.function) if self.function else module
+        if isinstance(scope, str):
+            return PatchError(scope, manual)
+        found = _assigned_list(_statements(scope), self.target)
+        if found is None:
+            return PatchError(f"could not find a list assigned to `{self.target}`{inside}", manual)
+        key = _key(self.element)
+        if any(isinstance(e, cst.Element) and _key(_code(e.value)) == key for e in found.elements):
+            return module
+        element = cst.Element(cst.parse_expression(self.element))
+        return _replace(module, found, _add_element(found, element))
+
+
+@dataclass(frozen=True)
+class EnsureStatement:
+    """A statement in the body of `function` ("create_app" or "Class.method")."""
+
+    function: str
+    statement: str
+    before: str | None = None
+
+    def __call__(self, module: cst.Module) -> cst.Module | PatchError:
+        where = f"before `{self.before}`" if self.before else "at the end (before a final `return`)"
+        manual = _manual(f"Inside `{self.function}`, {where}", self.statement)
+        function = _function(module, self.function)
+        if isinstance(function, str):
+            return PatchError(function, manual)
+        if not isinstance(block := function.body, cst.IndentedBlock):
+            return PatchError(f"`{self.function}` has its body on the `def` line", manual)
+        statement = _statement(self.statement)
+        if _contains(block.body, statement):
+            return module
+        index = self._index(block.body)
+        if index is None:
+            missing = f"a statement starting with `{self.before}` in `{self.function}`"
+            return PatchError(f"could not find {missing}", manual)
+        body = _insert(block.body, index, statement)
+        return _replace(module, block, block.with_changes(body=body))
+
+    def _index(self, body: Sequence[cst.BaseStatement]) -> int | None:
+        if self.before is not None:
+            before = self.before
+            return next((i for i, s in enumerate(body) if _starts_with(s, before)), None)
+        returns = bool(body) and isinstance(_alone(body[-1]), cst.Return)
+        return len(body) - 1 if returns else len(body)
+
+
+@dataclass(frozen=True)
+class EnsureModuleStatement:
+    """A top-level statement, after the last one starting with `after` or at the end."""
+
+    statement: str
+    after: str | None = None
+
+    def __call__(self, module: cst.Module) -> cst.Module | PatchError:
+        statement = _statement(self.statement)
+        if _contains(module.body, statement):
+            return module
+        index = len(module.body)
+        if self.after is not None:
+            after = self.after
+            anchors = [i for i, s in enumerate(module.body) if _starts_with(s, after)]
+            if not anchors:
+                manual = _manual(f"At module level, after `{after}`", self.statement)
+                return PatchError(f"could not find a statement starting with `{after}`", manual)
+            index = anchors[-1] + 1
+        blank = 2 if index and _is_definition(module.body[index - 1]) else 0
+        return _insert_top_level(module, index, statement, blank)
+
+
+@dataclass(frozen=True)
+class EnsureKeywordArgument:
+    """`keyword=value` in the first call to `call`; a value the user already gave wins."""
+
+    call: str
+    keyword: str
+    value: str
+    function: str | None = None
+
+    def __call__(self, module: cst.Module) -> cst.Module | PatchError:
+        inside = f" inside `{self.function}`" if self.function else ""
+        manual = _manual(f"In the call to `{self.call}`{inside}", f"{self.keyword}={self.value},")
+        scope = _function(module, self.function) if self.function else module
+        if isinstance(scope, str):
+            return PatchError(scope, manual)
+        finder = _FirstCall(_key(self.call))
+        scope.visit(finder)
+        if (call := finder.found) is None:
+            return PatchError(f"could not find a call to `{self.call}`{inside}", manual)
+        if any(arg.keyword and arg.keyword.value == self.keyword for arg in call.args):
+            return module
+        no_space = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
+        arg = cst.Arg(cst.parse_expression(self.value), cst.Name(self.keyword), no_space)
+        return _replace(module, call, _add_arg(call, arg))
+
+
+@dataclass(frozen=True)
+class EnsureFunction:
+    """A top-level function, appended when no def or class has its name."""
+
+    name: str
+    code: str
+
+    def __call__(self, module: cst.Module) -> cst.Module | PatchError:
+        return _ensure_definition(module, self.name, self.code)
+
+
+@dataclass(frozen=True)
+class EnsureClass:
+    """A top-level class, appended when no def or class has its name."""
+
+    name: str
+    code: str
+
+    def __call__(self, module: cst.Module) -> cst.Module | PatchError:
+        return _ensure_definition(module, self.name, self.code)
+
+
+@dataclass(frozen=True)
+class EnsureClassAttribute:
+    """The statement `code` at the end of `class_name`, unless it already defines `name`."""
+
+    class_name: str
+    name: str
+    code: str
+
+    def __call__(self, module: cst.Module) -> cst.Module | PatchError:
+        cls = _find_definition(module.body, self.class_name, cst.ClassDef)
+        if cls is None or not isinstance(block := cls.body, cst.IndentedBlock):
+            manual = _manual(f"Inside `class {self.class_name}`", self.code)
+            return PatchError(f"could not find a class `{self.class_name}`", manual)
+        if any(_defines(s, self.name) for s in block.body):
+            return module
+        blank = 1 if block.body and _is_definition(block.body[-1]) else 0
+        body = _insert(block.body, len(block.body), _statement(self.code), blank)
+        return _replace(module, block, block.with_changes(body=body))
+
+
+def _syntax_error(source: str, error: cst.ParserSyntaxError) -> PatchError:
+    """Report where Python itself sees the error: libcst's line is often one too far."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. invalid escape sequences: not our business
+            ast.parse(source)
+    except SyntaxError as python:
+        return PatchError(f"is not valid Python: {python.msg}", line=python.lineno)
+    # Python reads it but libcst does not (newer syntax): libcst's words will have to do.
+    return PatchError(f"is not valid Python: {error.message}", line=error.raw_line)
+
+
+# Finding things.
+
+_Def = TypeVar("_Def", cst.FunctionDef, cst.ClassDef)
+
+
+def _find_definition(body: Sequence[cst.BaseStatement], name: str, kind: type[_Def]) -> _Def | None:
+    return next((s for s in body if isinstance(s, kind) and s.name.value == name), None)
+
+
+def _function(module: cst.Module, dotted: str) -> cst.FunctionDef | str:
+    """The function "name" or method "Class.name", or the problem to report."""
+    owner, _, name = dotted.rpartition(".")
+    body: Sequence[cst.BaseStatement] = module.body
+    if owner:
+        cls = _find_definition(module.body, owner, cst.ClassDef)
+        body = _statements(cls) if cls is not None else ()
+    found = _find_definition(body, name, cst.FunctionDef)
+    kind = "method" if owner else "function"
+    return found if found is not None else f"could not find a {kind} `{dotted}`"
+
+
+def _statements(node: cst.Module | cst.FunctionDef | cst.ClassDef) -> Sequence[cst.BaseStatement]:
+    if isinstance(node, cst.Module):
+        return node.body
+    return node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+
+
+def _assigned_list(statements: Sequence[cst.BaseStatement], target: str) -> cst.List | None:
+    """The list last assigned to `target` (plain or annotated), the one in effect."""
+    lists = [
+        node.value
+        for line in statements
+        if isinstance(line, cst.SimpleStatementLine)
+        for node in line.body
+        if isinstance(node, cst.Assign | cst.AnnAssign)
+        and _assigns(node, target)
+        and isinstance(node.value, cst.List)
+    ]
+    return lists[-1] if lists else None
+
+
+def _assigns(node: cst.BaseSmallStatement, name: str) -> bool:
+    if isinstance(node, cst.Assign):
+        return any(_code(t.target) == name for t in node.targets)
+    return isinstance(node, cst.AnnAssign) and _code(node.target) == name
+
+
+def _defines(statement: cst.BaseStatement, name: str) -> bool:
+    if isinstance(statement, cst.SimpleStatementLine):
+        return any(_assigns(node, name) for node in statement.body)
+    return _is_definition(statement) and statement.name.value == name
+
+
+def _is_definition(statement: cst.BaseStatement) -> bool:
+    return isinstance(statement, cst.FunctionDef | cst.ClassDef)
+
+
+def _alone(statement: cst.BaseStatement) -> cst.BaseSmallStatement | None:
+    """The small statement on a line of its own, like `return app` or an import."""
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        return statement.body[0]
+    return None
+
+
+def _is_import(statement: cst.BaseStatement) -> bool:
+    return isinstance(_alone(statement), cst.Import | cst.ImportFrom)
+
+
+def _is_future_import(statement: cst.BaseStatement) -> bool:
+    node = _alone(statement)
+    return isinstance(node, cst.ImportFrom) and _from_module(node) == "__future__"
+
+
+class _FirstCall(cst.CSTVisitor):
+    """Finds the first call, in reading order, whose callee has the code `key`.
+
+    Not `libcst.matchers.findall`: importing the matchers doubles the start-up time.
+    """
+
+    def __init__(self, key: tuple[str, ...]) -> None:
+        super().__init__()
+        self.key = key
+        self.found: cst.Call | None = None
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        if self.found is None and _key(_code(node.func)) == self.key:
+            self.found = node
+        return self.found is None
+
+
+def _from_module(node: cst.ImportFrom) -> str:
+    """The module as written, relative dots included: ".blog", "..", "app.models"."""
+    return "." * len(node.relative) + (_code(node.module) if node.module else "")
+
+
+def _alias_is(alias: cst.ImportAlias, name: str, asname: str | None) -> bool:
+    bound = _code(alias.asname.name) if alias.asname else None
+    return _code(alias.name) == name and bound == asname
+
+
+def _contains(body: Sequence[cst.BaseStatement], statement: cst.BaseStatement) -> bool:
+    key = _key(_source(statement))
+    return any(_key(_source(s)) == key for s in body)
+
+
+def _starts_with(statement: cst.BaseStatement, prefix: str) -> bool:
+    return _source(statement).startswith(prefix)
+
+
+# Comparing code.
+
+_LAYOUT = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT}
+_CLOSING = {")", "]", "}"}
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _source(statement: cst.BaseStatement) -> str:
+    """A statement's code without the comments and blank lines above it."""
+    return _code(statement.with_changes(leading_lines=()))
+
+
+def _key(code: str) -> tuple[str, ...]:
+    """The code's tokens without whitespace and comments, so that layout never matters.
+
+    Tokens rather than `ast`, so that any syntax libcst reads compares on any Python.
+    """
+    readline = io.StringIO(code.strip()).readline
+    tokens = [t.string for t in tokenize.generate_tokens(readline) if t.type not in _LAYOUT]
+    # A trailing comma is layout too: it is what splits `f(a)` over lines.
+    pairs = zip(tokens, [*tokens[1:], ""], strict=True)
+    return tuple(t for t, after in pairs if not (t == "," and after in _CLOSING))
+
+
+# Changing things.
+
+_Item = TypeVar("_Item", cst.BaseElement, cst.Arg, cst.ImportAlias)
+_Space: TypeAlias = cst.BaseParenthesizableWhitespace
+_NONE = cst.SimpleWhitespace("")
+
+
+def _statement(code: str) -> cst.BaseStatement:
+    return cst.parse_statement(textwrap.dedent(code).strip() + "\n")
+
+
+def _manual(where: str, code: str) -> str:
+    return f"{where}, add:\n" + textwrap.indent(textwrap.dedent(code).strip(), "    ")
+
+
+def _replace(module: cst.Module, old: cst.CSTNode, new: cst.CSTNode) -> cst.Module:
+    return cast(cst.Module, module.deep_replace(old, new))
+
+
+def _insert(
+    body: Sequence[cst.BaseStatement], index: int, statement: cst.BaseStatement, blank: int = 0
+) -> list[cst.BaseStatement]:
+    """`body` with `statement` at `index`, after `blank` blank lines."""
+    lines = [cst.EmptyLine(indent=False)] * blank + list(statement.leading_lines)
+    return [*body[:index], statement.with_changes(leading_lines=lines), *body[index:]]
+
+
+def _insert_top_level(
+    module: cst.Module, index: int, statement: cst.BaseStatement, blank: int
+) -> cst.Module:
+    # An empty file has no trailing newline to keep; the new code gets one.
+    newline = module.has_trailing_newline or not module.body
+    body = _insert(module.body, index, statement, blank)
+    return module.with_changes(body=body, has_trailing_newline=newline)
+
+
+def _ensure_definition(module: cst.Module, name: str, code: str) -> cst.Module:
+    if any(_is_definition(s) and _defines(s, name) for s in module.body):
+        return module
+    blank = 2 if module.body else 0
+    return _insert_top_level(module, len(module.body), _statement(code), blank)
+
+
+def _add_element(node: cst.List, element: cst.Element) -> cst.List:
+    # In a list, the whitespace before `]` belongs to the bracket, even after a trailing comma.
+    opening, tail = node.lbracket.whitespace_after, node.rbracket.whitespace_before
+    elements, tail = _append(node.elements, element, opening, tail)
+    rbracket = node.rbracket.with_changes(whitespace_before=tail)
+    return node.with_changes(elements=elements, rbracket=rbracket)
+
+
+def _add_arg(call: cst.Call, arg: cst.Arg) -> cst.Call:
+    if not call.args:
+        return call.with_changes(args=[arg])
+    *args, last = call.args
+    opening = call.whitespace_before_args
+    if isinstance(last.comma, cst.Comma):
+        return call.with_changes(args=_append_after_comma(call.args, arg, opening))
+    # Without a trailing comma, the whitespace before `)` belongs to the last argument.
+    args = [*args, last.with_changes(whitespace_after_arg=_NONE)]
+    args, tail = _append(args, arg, opening, last.whitespace_after_arg)
+    return call.with_changes(args=[*args[:-1], args[-1].with_changes(whitespace_after_arg=tail)])
+
+
+def _add_import_name(node: cst.ImportFrom, alias: cst.ImportAlias) -> cst.ImportFrom:
+    names = cast(Sequence[cst.ImportAlias], node.names)
+    opening = node.lpar.whitespace_after if node.lpar else node.whitespace_after_import
+    if isinstance(names[-1].comma, cst.Comma):  # only possible in parentheses
+        return node.with_changes(names=_append_after_comma(names, alias, opening))
+    tail = node.rpar.whitespace_before if node.rpar else _NONE
+    names, tail = _append(names, alias, opening, tail)
+    rpar = node.rpar.with_changes(whitespace_before=tail) if node.rpar else None
+    return node.with_changes(names=names, rpar=rpar)
+
+
+def _append_after_comma(items: Sequence[_Item], new: _Item, opening: _Space) -> list[_Item]:
+    """`_append` for calls and imports, where whitespace after a trailing comma is the comma's."""
+    *rest, last = items
+    comma = cast(cst.Comma, last.comma)
+    last = last.with_changes(comma=comma.with_changes(whitespace_after=_NONE))
+    items, tail = _append([*rest, last], new, opening, comma.whitespace_after)
+    *rest, last = items
+    return [*rest, last.with_changes(comma=last.comma.with_changes(whitespace_after=tail))]
+
+
+def _append(
+    items: Sequence[_Item], new: _Item, opening: _Space, tail: _Space
+) -> tuple[list[_Item], _Space]:
+    """`items` then `new`, laid out like `items`, and the new whitespace before the bracket.
+
+    `opening` follows the opening bracket and `tail` precedes the closing one; the last item's
+    comma, if any, has no whitespace after it.
+    """
+    if not items:
+        return [new], tail
+    *rest, last = items
+    between = _between(rest[-1].comma.whitespace_after if rest else opening, alone=not rest)
+    trailing = last.comma
+    comma = trailing if isinstance(trailing, cst.Comma) else cst.Comma()
+    after_last = between
+    if isinstance(tail, cst.ParenthesizedWhitespace):
+        # One item a line: the old last item keeps its end-of-line comment; the new one comes
+        # on a line of its own, indented like the others.
+        indent = between.last_line if isinstance(between, cst.ParenthesizedWhitespace) else between
+        after_last = tail.with_changes(last_line=indent)
+        tail = cst.ParenthesizedWhitespace(indent=tail.indent, last_line=tail.last_line)
+    last = last.with_changes(comma=comma.with_changes(whitespace_after=after_last))
+    return [*rest, last, new.with_changes(comma=trailing)], tail
+
+
+def _between(space: _Space, alone: bool) -> _Space:
+    """The whitespace to put between two items, copied from `space` without its comments."""
+    if isinstance(space, cst.ParenthesizedWhitespace):
+        return space.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=())
+    # After the opening bracket of a one-line sequence, there is usually no space.
+    return cst.SimpleWhitespace(" ") if alone else space
