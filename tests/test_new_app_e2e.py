@@ -47,7 +47,7 @@ def test_migrations_run_and_the_server_answers(app_env: AppEnvironment, app: Pat
     assert (app / "my_app.db").is_file()
     with app_env.serve(app, "my_app") as base:
         status, home = fetch(base + "/")
-        assert status == 200 and "my_app" in home
+        assert status == 200 and "My App" in home
         assert fetch(base + "/health")[0] == 200
         status, css = fetch(base + "/static/app.css")
         assert status == 200 and "body" in css
@@ -66,7 +66,7 @@ def test_the_home_page_in_a_browser(app_env: AppEnvironment, app: Path, browser)
         try:
             response = page.goto(base + "/")
             assert response is not None and response.status == 200
-            assert "my_app" in page.title()
+            assert "My App" in page.title()
             assert page.locator("nav").count() == 1
             # The stylesheet loaded: the page does not use the browser's default serif font.
             font = page.evaluate("getComputedStyle(document.body).fontFamily")

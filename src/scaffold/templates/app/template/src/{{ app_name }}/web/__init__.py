@@ -1,0 +1,1 @@
+"""The web layer: routers, page templates and static files."""
