@@ -97,6 +97,111 @@ def new(
         _execute(Project(target), build, options)
 
 
+gen = typer.Typer(
+    help="Generate domains, resources and migrations in the current app.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(gen, name="gen")
+
+
+class PrimaryKey(StrEnum):
+    uuid = "uuid"
+    uuid7 = "uuid7"
+    int = "int"
+
+
+@gen.command("domain", epilog="Example:  scaffold gen domain Blog")
+def gen_domain(
+    name: Annotated[str, typer.Argument(help="The domain, in CamelCase: Blog, Accounts.")],
+    yes: Yes = False,
+    dry_run: DryRun = False,
+    check: Check = False,
+    force: Force = False,
+    skip: Skip = False,
+    full_diff: FullDiff = False,
+) -> None:
+    """Add a domain: a package that groups resources, whose __init__ is their interface."""
+    options = _options(yes, dry_run, check, force, skip, full_diff)
+    _in_project(lambda project: project.compose("domain", name=name), options)
+
+
+@gen.command(
+    "resource",
+    epilog="Example:  scaffold gen resource Blog.Post title:string:required body:text "
+    "status:enum:draft,published author:references:Accounts.User",
+)
+def gen_resource(
+    name: Annotated[str, typer.Argument(help="Domain.Resource, e.g. Blog.Post.")],
+    attributes: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="name:type[:modifier...]. Types: string text integer float decimal boolean "
+            "date datetime uuid json enum:a,b references:Domain.Resource. Modifiers: required "
+            "unique index default=VALUE private.",
+            show_default=False,
+        ),
+    ] = None,
+    primary_key: Annotated[PrimaryKey, typer.Option(help="The id's type.")] = PrimaryKey.uuid,
+    timestamps: Annotated[bool, typer.Option(help="inserted_at and updated_at.")] = True,
+    actions: Annotated[
+        str, typer.Option(help="Which of create,read,update,destroy to generate.")
+    ] = "create,read,update,destroy",
+    table: Annotated[str | None, typer.Option(help="The table's name.")] = None,
+    no_web: Annotated[bool, typer.Option("--no-web", help="No HTML pages.")] = False,
+    no_api: Annotated[bool, typer.Option("--no-api", help="No JSON API.")] = False,
+    no_admin: Annotated[bool, typer.Option("--no-admin", help="No admin view.")] = False,
+    yes: Yes = False,
+    dry_run: DryRun = False,
+    check: Check = False,
+    force: Force = False,
+    skip: Skip = False,
+    full_diff: FullDiff = False,
+) -> None:
+    """Add a resource: model, migration, actions, pages, JSON API, admin view and tests."""
+    options = _options(yes, dry_run, check, force, skip, full_diff)
+    chosen = [action.strip() for action in actions.split(",") if action.strip()]
+    _in_project(
+        lambda project: project.compose(
+            "resource",
+            name=name,
+            attributes=list(attributes or []),
+            primary_key=primary_key.value,
+            timestamps=timestamps,
+            actions=chosen,
+            table=table,
+            web=not no_web,
+            api=not no_api,
+            admin=not no_admin,
+            force=force,
+        ),
+        options,
+    )
+
+
+@gen.command("migration", epilog="Example:  scaffold gen migration add_summary_to_posts")
+def gen_migration(
+    name: Annotated[str, typer.Argument(help="What the migration does, e.g. add_summary.")],
+    yes: Yes = False,
+    dry_run: DryRun = False,
+    check: Check = False,
+    force: Force = False,
+    skip: Skip = False,
+    full_diff: FullDiff = False,
+) -> None:
+    """Write a migration for what the models changed since the last one (no database needed)."""
+    options = _options(yes, dry_run, check, force, skip, full_diff)
+    _in_project(lambda project: project.compose("migration", name=name), options)
+
+
+def _in_project(build: Callable[[Project], None], options: RunOptions) -> None:
+    """Run `build` on the project around the current folder."""
+    with _reporting():
+        from scaffold.project import Project, find_root
+
+        _execute(Project(find_root(Path.cwd())), build, options)
+
+
 def _new_folder(target: Path, *, force: bool) -> Path:
     from scaffold.errors import UsageError
 

@@ -96,10 +96,35 @@ class Project:
     def exists(self, path: str) -> bool:
         return self.read(path) is not None
 
+    def list_files(self, folder: str) -> list[str]:
+        """The paths of the files directly in `folder` as this run sees them, sorted."""
+        prefix = _key(folder) + "/"
+        on_disk = self.root / folder
+        found = (
+            {prefix + p.name for p in on_disk.iterdir() if p.is_file()}
+            if on_disk.is_dir()
+            else set()
+        )
+        for key, content in self._staged.items():
+            if key.startswith(prefix) and "/" not in key[len(prefix) :]:
+                (found.add if content is not None else found.discard)(key)
+        return sorted(found)
+
     def config(self) -> dict[str, Any]:
         """The [tool.scaffold] table of the project's pyproject.toml."""
         text = self.read("pyproject.toml")
         return _tool_tables(text, "pyproject.toml").get("scaffold", {}) if text else {}
+
+    @property
+    def app(self) -> str:
+        """The app's Python package, from [tool.scaffold] `app`."""
+        name = self.config().get("app")
+        if not isinstance(name, str) or not name:
+            raise ScaffoldError(
+                f"{self.root / 'pyproject.toml'}: [tool.scaffold] has no `app` "
+                '(the app\'s package name). Add a line such as: app = "my_app"'
+            )
+        return name
 
     def _original(self, key: str) -> str | None:
         if key not in self._disk:

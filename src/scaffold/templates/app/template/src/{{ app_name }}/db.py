@@ -1,6 +1,7 @@
 """The database: the declarative base of every model, engines and sessions."""
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -21,6 +22,11 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    """Now, in UTC: the default of every timestamp column."""
+    return datetime.now(UTC)
 
 
 def make_engine(url: str) -> Engine:

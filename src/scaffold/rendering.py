@@ -1,0 +1,44 @@
+"""Rendering scaffold's own generator templates (src/scaffold/templates) with Jinja2.
+
+Templates of files that are Jinja2 themselves (the app's HTML pages) use `[[ ]]` and
+`[% %]` instead, so the app's own `{{ }}` and `{% %}` pass through untouched."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def render(name: str, **context: Any) -> str:
+    """Render `templates/<name>`; names ending in `.html.jinja` use the bracket syntax."""
+    return _environment(name.endswith(".html.jinja")).get_template(name).render(context)
+
+
+@cache
+def _environment(brackets: bool) -> jinja2.Environment:
+    syntax = (
+        {
+            "block_start_string": "[%",
+            "block_end_string": "%]",
+            "variable_start_string": "[[",
+            "variable_end_string": "]]",
+            "comment_start_string": "[#",
+            "comment_end_string": "#]",
+        }
+        if brackets
+        else {}
+    )
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # these are source files, not pages served to a browser
+        **syntax,
+    )
