@@ -68,7 +68,7 @@ def finish(project: Project, options: RunOptions, console: Console, prompter: Pr
     console.print(f"Wrote {_files(len(changes))}.")
     failed = _run_tasks(project, console)
     for notice in project.notices:
-        console.print(notice, markup=False)
+        console.print(notice, markup=False, soft_wrap=True)
     return 1 if failed else 0
 
 
