@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from scaffold.declare import Option, installer
 from scaffold.errors import ProjectNotFound, UsageError
-from scaffold.installer import Option, installer
 from scaffold.patchers import PatchError
 from scaffold.project import Project, find_root
 

@@ -13,14 +13,14 @@ __version__ = "0.1.0"
 __all__ = ["Installer", "Option", "Project", "ScaffoldError", "UsageError", "installer"]
 
 if TYPE_CHECKING:
+    from scaffold.declare import Installer, Option, installer
     from scaffold.errors import ScaffoldError, UsageError
-    from scaffold.installer import Installer, Option, installer
     from scaffold.project import Project
 
 _WHERE = {
-    "Installer": "scaffold.installer",
-    "Option": "scaffold.installer",
-    "installer": "scaffold.installer",
+    "Installer": "scaffold.declare",
+    "Option": "scaffold.declare",
+    "installer": "scaffold.declare",
     "Project": "scaffold.project",
     "ScaffoldError": "scaffold.errors",
     "UsageError": "scaffold.errors",

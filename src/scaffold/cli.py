@@ -94,7 +94,7 @@ def new(
             if not no_git:
                 _add_git_tasks(project)
 
-        _execute(Project(target), build, options)
+        raise typer.Exit(_execute(Project(target), build, options))
 
 
 gen = typer.Typer(
@@ -123,7 +123,7 @@ def gen_domain(
 ) -> None:
     """Add a domain: a package that groups resources, whose __init__ is their interface."""
     options = _options(yes, dry_run, check, force, skip, full_diff)
-    _in_project(lambda project: project.compose("domain", name=name), options)
+    _run_in_project(lambda project: project.compose("domain", name=name), options)
 
 
 @gen.command(
@@ -161,7 +161,7 @@ def gen_resource(
     """Add a resource: model, migration, actions, pages, JSON API, admin view and tests."""
     options = _options(yes, dry_run, check, force, skip, full_diff)
     chosen = [action.strip() for action in actions.split(",") if action.strip()]
-    _in_project(
+    _run_in_project(
         lambda project: project.compose(
             "resource",
             name=name,
@@ -191,15 +191,104 @@ def gen_migration(
 ) -> None:
     """Write a migration for what the models changed since the last one (no database needed)."""
     options = _options(yes, dry_run, check, force, skip, full_diff)
-    _in_project(lambda project: project.compose("migration", name=name), options)
+    _run_in_project(lambda project: project.compose("migration", name=name), options)
 
 
-def _in_project(build: Callable[[Project], None], options: RunOptions) -> None:
-    """Run `build` on the project around the current folder."""
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    epilog="Examples:  scaffold install auth --strategy password  |  scaffold install admin"
+    "  |  scaffold install some-package",
+)
+def install(
+    context: typer.Context,
+    name: Annotated[str, typer.Argument(help="An installer's name, or a package to install.")],
+    yes: Yes = False,
+    dry_run: DryRun = False,
+    check: Check = False,
+    force: Force = False,
+    skip: Skip = False,
+    full_diff: FullDiff = False,
+) -> None:
+    """Run an installer in the current app: a built-in one, or one a package provides.
+
+    A package that is not installed yet is added to the app's dependencies and installed,
+    then its installer runs. Options after NAME go to the installer.
+    """
+    options = _options(yes, dry_run, check, force, skip, full_diff)
     with _reporting():
-        from scaffold.project import Project, find_root
+        from scaffold.plugins import install_package_then_run, run_installer
 
-        _execute(Project(find_root(Path.cwd())), build, options)
+        if name in _installer_names():
+            code = _in_project(lambda project: run_installer(project, name, context.args), options)
+        else:
+            code = install_package_then_run(name, context.args, options, _in_project)
+    raise typer.Exit(code)
+
+
+@app.command(epilog="Example:  scaffold upgrade --dry-run")
+def upgrade(
+    yes: Yes = False,
+    dry_run: DryRun = False,
+    check: Check = False,
+    force: Force = False,
+    skip: Skip = False,
+    full_diff: FullDiff = False,
+) -> None:
+    """Bring the app up to this scaffold's base template, and run the upgraders of its
+    installers. Files you edited that the template also changed are asked about."""
+    options = _options(yes, dry_run, check, force, skip, full_diff)
+    _run_in_project(lambda project: project.compose("upgrade"), options)
+
+
+@app.command("list")
+def list_installers() -> None:
+    """List the installers and generators available, with what each does."""
+    with _reporting():
+        from scaffold.plugins import describe
+
+        typer.echo(describe())
+
+
+def _run_in_project(build: Callable[[Project], None], options: RunOptions) -> None:
+    with _reporting():
+        code = _in_project(build, options)
+    raise typer.Exit(code)
+
+
+def _installer_names() -> set[str]:
+    from scaffold.registry import available
+
+    return set(available())
+
+
+@gen.command("installer", epilog="Example:  scaffold gen installer hello_page")
+def gen_installer(
+    name: Annotated[str, typer.Argument(help="The installer's name, snake_case.")],
+    yes: Yes = False,
+    dry_run: DryRun = False,
+    check: Check = False,
+    force: Force = False,
+    skip: Skip = False,
+    full_diff: FullDiff = False,
+) -> None:
+    """Add an installer skeleton, with its test, to the Python package you are in."""
+    options = _options(yes, dry_run, check, force, skip, full_diff)
+    with _reporting():
+        from scaffold.project import Project, find_package_root
+
+        code = _execute(
+            Project(find_package_root(Path.cwd())),
+            lambda project: project.compose("installer", name=name),
+            options,
+        )
+    raise typer.Exit(code)
+
+
+def _in_project(build: Callable[[Project], None], options: RunOptions) -> int:
+    """Run `build` on the project around the current folder; return the exit code."""
+    from scaffold.project import Project, find_root
+
+    return _execute(Project(find_root(Path.cwd())), build, options)
 
 
 def _new_folder(target: Path, *, force: bool) -> Path:
@@ -239,8 +328,8 @@ def _options(
         return RunOptions(yes, dry_run, check, force, skip, full_diff, command)
 
 
-def _execute(project: Project, build: Callable[[Project], None], options: RunOptions) -> None:
-    """Run the installers on `project`, then the lifecycle; exit with its code."""
+def _execute(project: Project, build: Callable[[Project], None], options: RunOptions) -> int:
+    """Run the installers on `project`, then the lifecycle; return its exit code."""
     from rich.console import Console
 
     from scaffold.prompt import Prompter
@@ -248,8 +337,7 @@ def _execute(project: Project, build: Callable[[Project], None], options: RunOpt
 
     console = Console(highlight=False)
     build(project)
-    code = finish(project, options, console, Prompter(console))
-    raise typer.Exit(code)
+    return finish(project, options, console, Prompter(console))
 
 
 @contextmanager

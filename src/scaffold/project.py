@@ -17,7 +17,7 @@ from scaffold.errors import ProjectNotFound, ScaffoldError
 from scaffold.patchers import PatchError
 
 if TYPE_CHECKING:
-    from scaffold.installer import Installer
+    from scaffold.declare import Installer
     from scaffold.patchers.python import Edit
 
 Status = Literal["create", "update", "delete", "conflict"]
@@ -62,6 +62,16 @@ def find_root(start: Path) -> Path:
     raise ProjectNotFound(start=str(start))
 
 
+def find_package_root(start: Path) -> Path:
+    """The nearest folder at or above `start` with a pyproject.toml."""
+    for folder in (start, *start.parents):
+        if (folder / "pyproject.toml").is_file():
+            return folder
+    raise ScaffoldError(
+        f"No pyproject.toml in {start} or any folder above it: run this in a Python package."
+    )
+
+
 def _tool_tables(text: str, where: Path | str) -> dict[str, Any]:
     try:
         return tomllib.loads(text).get("tool", {})
@@ -99,12 +109,7 @@ class Project:
     def list_files(self, folder: str) -> list[str]:
         """The paths of the files directly in `folder` as this run sees them, sorted."""
         prefix = _key(folder) + "/"
-        on_disk = self.root / folder
-        found = (
-            {prefix + p.name for p in on_disk.iterdir() if p.is_file()}
-            if on_disk.is_dir()
-            else set()
-        )
+        found = {prefix + name for name in self._listing(prefix[:-1])}
         for key, content in self._staged.items():
             if key.startswith(prefix) and "/" not in key[len(prefix) :]:
                 (found.add if content is not None else found.discard)(key)
@@ -130,6 +135,11 @@ class Project:
         if key not in self._disk:
             self._disk[key] = read_text(self.root / key)
         return self._disk[key]
+
+    def _listing(self, folder: str) -> list[str]:
+        """The names of the files in `folder` on disk."""
+        path = self.root / folder
+        return [p.name for p in path.iterdir() if p.is_file()] if path.is_dir() else []
 
     # Staging ---------------------------------------------------------------------------
 
@@ -174,6 +184,12 @@ class Project:
 
         return self.update_file("pyproject.toml", lambda t: add_dependency(t, requirement, extra))
 
+    def insert_at_marker(self, path: str, marker: str, content: str) -> bool:
+        """Insert `content` before the line holding `marker` (see scaffold.patchers.text)."""
+        from scaffold.patchers.text import insert_at_marker
+
+        return self.update_file(path, lambda text: insert_at_marker(text, marker, content))
+
     def set_config(self, key: str, value: Any) -> bool:
         """Set a key of [tool.scaffold] in pyproject.toml."""
         from scaffold.patchers.toml import set_tool_config
@@ -212,13 +228,18 @@ class Project:
     def compose(self, name: str, /, **options: Any) -> None:
         """Run installer `name` once per run with validated options; a later call with the
         same or no options does nothing, one with other options is an issue."""
-        if name in self._ran:
-            if options and {**self._ran[name], **options} != self._ran[name]:
-                self.issue(f"Installer `{name}` already ran in this run with other options.")
+        if name not in self._ran:
+            self.apply(self._loader()(name), **options)
+        elif options and {**self._ran[name], **options} != self._ran[name]:
+            self.issue(f"Installer `{name}` already ran in this run with other options.")
+
+    def apply(self, installer: Installer, /, **options: Any) -> None:
+        """Run an installer object (`compose` finds one by name): validated, once."""
+        if installer.name in self._ran:
+            self.compose(installer.name, **options)
             return
-        installer = self._loader()(name)
         values = installer.validate(options)
-        self._ran[name] = values
+        self._ran[installer.name] = values
         installer(self, values)
 
     def has_run(self, name: str) -> bool:

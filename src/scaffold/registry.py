@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from importlib.metadata import EntryPoint, entry_points
 
+from scaffold.declare import Installer
 from scaffold.errors import InstallerNotFound, ScaffoldError
-from scaffold.installer import Installer
 
 GROUP = "scaffold.installers"
 
@@ -29,7 +29,13 @@ def load(name: str) -> Installer:
     points = available()
     if name not in points:
         raise InstallerNotFound(name=name, available=list(points))
-    loaded = points[name].load()
+    try:
+        loaded = points[name].load()
+    except Exception as error:  # a broken third-party package must not crash scaffold
+        raise ScaffoldError(
+            f"The installer `{name}` ({points[name].value}) could not be loaded: "
+            f"{type(error).__name__}: {error}"
+        ) from error
     if not isinstance(loaded, Installer):
         raise ScaffoldError(
             f"The entry point `{name}` ({points[name].value}) is not an installer; "

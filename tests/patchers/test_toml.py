@@ -461,3 +461,24 @@ def test_set_tool_config_when_only_sub_tables_are_written_out():
         url = "sqlite:///app.db"
         """,
     )
+
+
+def test_set_tool_config_updates_an_inline_table_in_place() -> None:
+    before = '[tool.scaffold]\ninstalled = { auth = "0.1.0", admin = "0.1.0" }  # kept\n'
+    after = '[tool.scaffold]\ninstalled = { auth = "0.2.0", admin = "0.1.0" }  # kept\n'
+    value = {"auth": "0.2.0", "admin": "0.1.0"}
+    assert set_tool_config(before, "installed", value) == after
+    assert set_tool_config(after, "installed", value) == after
+
+
+def test_add_entry_point() -> None:
+    from scaffold.patchers.toml import add_entry_point
+
+    before = '[project]\nname = "x"\n\n[tool.ruff]\nline-length = 100\n'
+    after = add_entry_point(before, "scaffold.installers", "hello", "x.hello:hello")
+    assert (
+        after
+        == before + '\n[project.entry-points."scaffold.installers"]\nhello = "x.hello:hello"\n'
+    )
+    assert add_entry_point(after, "scaffold.installers", "hello", "x.other:other") == after
+    assert isinstance(add_entry_point("a = 1\n", "g", "n", "v"), PatchError)

@@ -35,6 +35,13 @@ class AppEnvironment:
         """`pip install -e ".[dev]"`, exactly as the app's README says."""
         self.run(app, "pip", "install", "--quiet", "--disable-pip-version-check", "-e", ".[dev]")
 
+    def install_scaffold(self) -> Path:
+        """scaffold itself in this environment (as users have it beside their app)."""
+        if not (self.bin / "scaffold").exists():
+            repository = Path(__file__).resolve().parents[2]
+            self.run(repository, "pip", "install", "--quiet", "-e", str(repository))
+        return self.bin / "scaffold"
+
     def run(
         self, app: Path, *command: str, env: dict[str, str] | None = None, check: bool = True
     ) -> subprocess.CompletedProcess:

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from scaffold import __version__
+from scaffold import __version__, baseline
 from scaffold.copier_template import render
-from scaffold.installer import Option, installer
+from scaffold.declare import Option, installer
 from scaffold.project import Project
 
 TEMPLATE = Path(__file__).parent.parent / "templates" / "app"
@@ -25,8 +25,10 @@ TEMPLATE = Path(__file__).parent.parent / "templates" / "app"
 def app(project: Project, options: Mapping[str, Any]) -> None:
     answers = {"app_name": options["name"], "db": options["db"], "scaffold_version": __version__}
     # Rendered like copier renders it, answers recorded, so the app can take updates later.
-    for path, content in render(TEMPLATE, answers).items():
+    files = render(TEMPLATE, answers)
+    for path, content in files.items():
         project.create_file(path, content)
+    project.create_file(baseline.PATH, baseline.manifest(files, __version__))
     project.notice(_next_steps(project.root.name, options["name"]))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from scaffold.installer import Option, installer
+from scaffold.declare import Option, installer
 from scaffold.naming import check_domain_name, snake
 from scaffold.project import Project
 from scaffold.rendering import render

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from scaffold.declare import Option, installer
 from scaffold.errors import UsageError
-from scaffold.installer import Option, installer
 from scaffold.migrations import add_revision
 from scaffold.project import Project
 

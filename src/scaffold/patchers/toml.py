@@ -118,8 +118,20 @@ def _set_key(doc: TOMLDocument, text: str, tool: str, key: str, value: Any) -> s
         return section
     if key in section and _same(section.unwrap()[key], value):
         return text
-    section[key] = _inline(value)
+    current = section.get(key)
+    if isinstance(current, dict) and isinstance(value, dict):
+        _update_table(current, value)  # in place, so the table keeps its layout
+    else:
+        section[key] = _inline(value)
     return doc.as_string()
+
+
+def _update_table(table: dict[str, Any], value: dict[str, Any]) -> None:
+    for name in [name for name in table if name not in value]:
+        del table[name]
+    for name, item in value.items():
+        if name not in table or not _same(table[name], item):
+            table[name] = _inline(item)
 
 
 def _tool_table(doc: TOMLDocument, tool: str) -> dict[str, Any] | PatchError | None:
@@ -193,3 +205,22 @@ def _dependency_manual(requirement: str, extra: str | None) -> str:
         ("[project.optional-dependencies]", extra) if extra else ("[project]", "dependencies")
     )
     return f"{header}\n{key} = [\n    {tomlkit.item(requirement).as_string()},\n]"
+
+
+def add_entry_point(text: str, group: str, name: str, value: str) -> str | PatchError:
+    """Declare `name = "value"` in `[project.entry-points."group"]`; an existing `name` is
+    left as it is (the user's declaration wins)."""
+    manual = f'[project.entry-points."{group}"]\n{name} = "{value}"'
+    return _edit(text, manual, lambda doc, lf_text: _add_entry(doc, lf_text, group, name, value))
+
+
+def _add_entry(doc: TOMLDocument, text: str, group: str, name: str, value: str) -> str | PatchError:
+    project = doc.get("project")
+    if not isinstance(project, dict):
+        return PatchError(f"could not declare the entry point `{name}`: no `[project]` table")
+    points = project.get("entry-points")
+    if points is None or group not in points:
+        return _append_table(text, ("project", "entry-points", group), name, value)
+    if name not in points[group]:
+        points[group][name] = value
+    return doc.as_string()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,24 @@ class Option:
 
 
 @dataclass(frozen=True)
+class Upgrader:
+    """A change for apps that ran the installer at a version older than `before`."""
+
+    before: str
+    run: InstallerFunction
+    summary: str = ""
+
+    def applies_to(self, version: str) -> bool:
+        return _version_key(version) < _version_key(self.before)
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    """`1.10.2` -> (1, 10, 2); what follows the numbers is ignored (`1.2rc1` -> (1, 2))."""
+    numbers = re.match(r"\d+(?:\.\d+)*", version)
+    return tuple(int(n) for n in numbers[0].split(".")) if numbers else (0,)
+
+
+@dataclass(frozen=True)
 class Installer:
     """An installer: `run(project, options)` stages changes on the project, nothing else."""
 
@@ -48,6 +67,7 @@ class Installer:
     run: InstallerFunction
     summary: str = ""
     options: tuple[Option, ...] = field(default=())
+    upgraders: tuple[Upgrader, ...] = field(default=())
 
     def validate(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """Fill in defaults and check every given option; raise UsageError on a bad one."""
@@ -71,11 +91,50 @@ class Installer:
 
 
 def installer(
-    name: str, *, summary: str = "", options: Sequence[Option] = ()
+    name: str,
+    *,
+    summary: str = "",
+    options: Sequence[Option] = (),
+    upgraders: Sequence[Upgrader] = (),
 ) -> Callable[[InstallerFunction], Installer]:
-    """Turn `def install(project, options)` into an `Installer` named `name`."""
+    """Turn `def install(project, options)` into an `Installer` named `name`. `upgraders`
+    are what `scaffold upgrade` runs in apps that installed an older version."""
 
     def declare(function: InstallerFunction) -> Installer:
-        return Installer(name=name, run=function, summary=summary, options=tuple(options))
+        return Installer(name, function, summary, tuple(options), tuple(upgraders))
 
     return declare
+
+
+def parse_arguments(installer: Installer, args: Sequence[str]) -> dict[str, Any]:
+    """Command-line words (`--strategy password --no-web --table=posts`) as the options of
+    `installer`; `--name` is option `name`, dashes standing for underscores."""
+    by_flag = {"--" + option.name.replace("_", "-"): option for option in installer.options}
+    given: dict[str, Any] = {}
+    words = list(args)
+    while words:
+        word = words.pop(0)
+        flag, equals, value = word.partition("=")
+        negated = flag.startswith("--no-") and f"--{flag[5:]}" in by_flag
+        option = by_flag.get(f"--{flag[5:]}" if negated else flag)
+        if option is None:
+            raise UsageError(_unknown(installer, word, by_flag))
+        if isinstance(option.default, bool):
+            given[option.name] = not negated
+            continue
+        if not equals:
+            if not words or words[0].startswith("--"):
+                raise UsageError(f"Option {flag} of installer `{installer.name}` needs a value.")
+            value = words.pop(0)
+        if option.multiple:
+            given.setdefault(option.name, []).append(value)
+        else:
+            given[option.name] = value
+    return given
+
+
+def _unknown(installer: Installer, word: str, by_flag: Mapping[str, Option]) -> str:
+    if not word.startswith("--"):
+        return f"Unexpected argument `{word}` for installer `{installer.name}`."
+    accepted = ", ".join(by_flag) or "none"
+    return f"Installer `{installer.name}` has no option {word} (it accepts: {accepted})."
