@@ -1,7 +1,11 @@
+import subprocess
+from pathlib import Path
 from textwrap import dedent
+from typing import cast
 
 import libcst as cst
 import pytest
+from ruff.__main__ import find_ruff_bin
 
 from scaffold.patchers import PatchError
 from scaffold.patchers.python import (
@@ -32,85 +36,352 @@ def assert_fails(edit: Edit, source: str) -> PatchError:
 
 
 # EnsureImport
+#
+# Each expected file is also checked with ruff: isort (`I`) with the generated apps' settings
+# and, where the file is formatted, `ruff format --check`.
+
+APP = """\
+    \"\"\"The app.\"\"\"
+
+    from __future__ import annotations
+
+    import os
+
+    from fastapi import FastAPI
+    from fastapi.staticfiles import StaticFiles
+
+    from my_app.api import users as users_api
+    from my_app.web import pages
+
+    from .settings import settings
+
+    app = FastAPI()
+"""
+
+POSTS_API = """\
+    from fastapi import APIRouter, Depends, HTTPException
+    from sqlalchemy.orm import Session
+
+    from my_app.blog.post import Post, PostCreate, PostRead, list_posts
+    from my_app.db import get_session
+
+    router = APIRouter()
+"""
 
 
-def test_import_goes_after_the_last_import() -> None:
+RUFF = find_ruff_bin()  # not `python -m ruff`: Python's start-up would triple the time
+
+
+def ensure_import(module: str, name: str | None = None, alias: str | None = None) -> EnsureImport:
+    return EnsureImport(module, name, alias, first_party=frozenset({"my_app"}))
+
+
+def assert_ruff_passes(source: str, tmp_path: Path, formatted: bool = True) -> None:
+    """ruff's isort, set up as in a generated app, passes `source`; so does its formatter."""
+    path = tmp_path / "module.py"
+    path.write_text(dedent(source))
+    settings = ["--isolated", "--no-cache", "--line-length", "100"]
+    isort = ["--select", "I", "--config", "lint.isort.known-first-party=['my_app']"]
+    commands = [["check", *settings, *isort], ["format", "--check", *settings]]
+    for command in commands[: 1 + formatted]:
+        ruff = [RUFF, *command, str(path)]
+        result = subprocess.run(ruff, cwd=tmp_path, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_example_files_are_sorted_and_formatted(tmp_path: Path) -> None:
+    assert_ruff_passes(APP, tmp_path)
+    assert_ruff_passes(POSTS_API, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("edit", "follows"),
+    [
+        # In a section, `import x` statements come before `from x import y`, each by module.
+        (ensure_import("json"), "annotations\n\n"),
+        (ensure_import("typing", "Any"), "import os\n"),
+        (ensure_import("uvicorn"), "import os\n\n"),
+        (ensure_import("fastapi.responses", "HTMLResponse"), "import FastAPI\n"),
+        (ensure_import("sqlalchemy.orm", "Session"), "import StaticFiles\n"),
+        # "my_app" < "my_app.api" < "my_app.api.blog" < "my_app.api_v2" < "my_app.web"
+        (ensure_import("my_app", "db"), "StaticFiles\n\n"),
+        (ensure_import("my_app.api.blog", "posts", alias="blog_posts_api"), "users_api\n"),
+        (ensure_import("my_app.api_v2", "router"), "users_api\n"),
+        # The furthest relative import first.
+        (ensure_import("..core", "config"), "import pages\n\n"),
+        (ensure_import(".blog", "router"), "import pages\n\n"),
+    ],
+)
+def test_import_goes_where_isort_sorts_it(edit: EnsureImport, follows: str, tmp_path: Path) -> None:
+    new = f"from {edit.module} import {edit.name}" if edit.name else f"import {edit.module}"
+    alias = f" as {edit.alias}" if edit.alias else ""
+    after = APP.replace(follows, f"{follows}    {new}{alias}\n", 1)
+    assert_edit(edit, APP, after)
+    assert_ruff_passes(after, tmp_path)
+
+
+def test_import_starts_its_section_with_a_blank_line(tmp_path: Path) -> None:
     before = """\
-        import os   # odd spacing kept
-        from fastapi import FastAPI
+        \"\"\"The app.\"\"\"
 
-        app = FastAPI()
+        import os
+
+        from my_app.web import pages
+
+        app = make_app()
     """
     after = """\
-        import os   # odd spacing kept
+        \"\"\"The app.\"\"\"
+
+        import os
+
         from fastapi import FastAPI
-        from .blog import router
 
-        app = FastAPI()
+        from my_app.web import pages
+
+        app = make_app()
     """
-    assert_edit(EnsureImport(".blog", "router"), before, after)
+    assert_edit(ensure_import("fastapi", "FastAPI"), before, after)
+    assert_ruff_passes(after, tmp_path)
+    future = after.replace(
+        "\n\n        import os",
+        "\n\n        from __future__ import annotations\n\n        import os",
+    )
+    assert_edit(ensure_import("__future__", "annotations"), after, future)
+    assert_ruff_passes(future, tmp_path)
+    local = after.replace("pages\n", "pages\n\n        from .blog import router\n")
+    assert_edit(ensure_import(".blog", "router"), after, local)
+    assert_ruff_passes(local, tmp_path)
 
 
-def test_plain_import_and_alias() -> None:
+def test_comments_above_imports_stay_where_isort_keeps_them(tmp_path: Path) -> None:
+    # isort leaves the comments above a block at its top, and moves the others with their
+    # import, a blank line above them.
     before = """\
-        import json as j
-        x = 1
+        # The app's routes.
+        import os
+
+        # Blog routes.
+        from my_app.blog import router as blog_router  # the blog
+        from my_app.web import pages
     """
     after = """\
-        import json as j
+        # The app's routes.
         import json
-        x = 1
+        import os
+
+        from my_app.auth import router as auth_router
+
+        # Blog routes.
+        from my_app.blog import router as blog_router  # the blog
+        from my_app.web import pages
     """
-    assert_edit(EnsureImport("json"), before, after)
-    assert apply_edits(dedent(after), [EnsureImport("json", alias="j")]) == dedent(after)
+    edits = [ensure_import("my_app.auth", "router", alias="auth_router"), ensure_import("json")]
+    assert apply_edits(dedent(before), edits) == dedent(after)
+    assert apply_edits(dedent(after), edits) == dedent(after)
+    assert_ruff_passes(after, tmp_path)
 
 
-def test_name_joins_an_import_from_the_same_module() -> None:
+@pytest.mark.parametrize(
+    ("edit", "names"),
+    [
+        # CONSTANTS, then Classes, then the rest.
+        (ensure_import("my_app.blog.post", "create_post"), "PostRead, create_post, list_posts"),
+        (ensure_import("my_app.blog.post", "count_posts"), "PostRead, count_posts, list_posts"),
+        (ensure_import("my_app.blog.post", "PostUpdate"), "PostRead, PostUpdate, list_posts"),
+        (ensure_import("my_app.blog.post", "PostBase"), "Post, PostBase, PostCreate"),
+        (ensure_import("my_app.blog.post", "MAX_POSTS"), "import MAX_POSTS, Post, PostCreate"),
+        (ensure_import("my_app.blog.post", "Base"), "import Base, Post, PostCreate"),
+        (ensure_import("fastapi", "Body"), "APIRouter, Body, Depends"),
+        (ensure_import("fastapi", "status"), "HTTPException, status\n"),
+    ],
+)
+def test_name_goes_where_isort_sorts_it(edit: EnsureImport, names: str, tmp_path: Path) -> None:
+    name = cast(str, edit.name)
+    after = POSTS_API.replace(names.replace(f"{name}, ", "").replace(f", {name}", ""), names)
+    assert after != POSTS_API
+    assert_edit(edit, POSTS_API, after)
+    assert_ruff_passes(after, tmp_path)
+
+
+def test_modules_and_names_compare_as_ruff_compares_them(tmp_path: Path) -> None:
+    # Case-insensitive, case breaking ties; "." < digits < "_" < letters; runs of digits by
+    # value unless they start with 0. Names: CONSTANTS (two bytes or more, so "É" is one),
+    # then Classes, then the rest. Relative modules: furthest first.
+    modules = ["A", "a", "a.b", "a02", "a1", "a2", "a10", "a_b", "ab", "zA", "Zz"]
+    names = ["_X", "A1", "É", "ABc", "Post", "PostCreate", "T", "_private", "count", "x9", "x10"]
+    relative = ["..", "..a", ".", ".A", ".a", ".b"]
+    edits = [
+        *(ensure_import(m) for m in modules[::-1]),
+        *(ensure_import("m", n) for n in names[::3] + names[1::3] + names[2::3]),
+        *(ensure_import(m, f"x{i}") for i, m in enumerate(relative[::-1])),
+    ]
+    after = "".join(f"import {m}\n" for m in modules)
+    after += f"from m import {', '.join(names)}\n\n"
+    after += "".join(f"from {m} import x{5 - i}\n" for i, m in enumerate(relative))
+    assert apply_edits("", edits) == after
+    assert apply_edits(after, edits) == after
+    assert_ruff_passes(after, tmp_path)
+
+
+def test_name_with_an_alias_gets_a_statement_of_its_own(tmp_path: Path) -> None:
+    # ruff's default `combine-as-imports = false`. Statements from one module sort by their
+    # first name; `Post` before `Post as BlogPost`.
+    new = "\n    from my_app.blog.post import Post as BlogPost"
+    after = POSTS_API.replace("list_posts", f"list_posts{new}")
+    assert_edit(ensure_import("my_app.blog.post", "Post", alias="BlogPost"), POSTS_API, after)
+    assert_ruff_passes(after, tmp_path)
+
+
+def test_name_moves_its_statement_above_one_with_an_alias(tmp_path: Path) -> None:
     before = """\
-        from fastapi import FastAPI,  Depends  # web
+        # Routers.
+        from my_app.api import posts as blog_posts
+
+        # Users.
+        from my_app.api import users
+    """
+    after = """\
+        # Routers.
+        # Users.
+        from my_app.api import pages, users
+        from my_app.api import posts as blog_posts
+    """
+    assert_edit(ensure_import("my_app.api", "pages"), before, after)
+    assert_ruff_passes(before, tmp_path)
+    assert_ruff_passes(after, tmp_path)
+
+
+def test_name_joins_a_one_name_a_line_import(tmp_path: Path) -> None:
+    before = """\
+        from sqlalchemy.orm import (  # the ORM
+            Mapped,  # the type
+            # the column
+            mapped_column,  # a function
+        )
+    """
+    after = """\
+        from sqlalchemy.orm import (  # the ORM
+            DeclarativeBase,
+            Mapped,  # the type
+            Session,
+            # the column
+            mapped_column,  # a function
+            relationship,
+        )
+    """
+    edits = [
+        ensure_import("sqlalchemy.orm", "relationship"),
+        ensure_import("sqlalchemy.orm", "Session"),
+        ensure_import("sqlalchemy.orm", "DeclarativeBase"),
+    ]
+    assert apply_edits(dedent(before), edits) == dedent(after)
+    assert apply_edits(dedent(after), edits) == dedent(after)
+    assert_ruff_passes(after, tmp_path)
+
+
+def test_a_name_that_makes_the_line_too_long_wraps_it(tmp_path: Path) -> None:
+    # 102 characters: one name a line, with a trailing comma, as ruff's isort and formatter do.
+    before = """\
+        from my_app.blog.post import Post, PostCreate, PostRead, PostUpdate, count_posts, list_posts
+    """
+    after = """\
+        from my_app.blog.post import (
+            Post,
+            PostCreate,
+            PostRead,
+            PostUpdate,
+            count_posts,
+            get_post,
+            list_posts,
+        )
+    """
+    assert_edit(ensure_import("my_app.blog.post", "get_post"), before, after)
+    assert_ruff_passes(after, tmp_path)
+
+
+def test_a_comment_counts_in_the_line_length_and_goes_after_the_parenthesis(
+    tmp_path: Path,
+) -> None:
+    before = """\
+        from my_app.blog.post import Post, PostCreate, PostRead, count_posts, list_posts  # the blog
+    """
+    after = """\
+        from my_app.blog.post import (  # the blog
+            Post,
+            PostCreate,
+            PostRead,
+            count_posts,
+            get_post,
+            list_posts,
+        )
+    """
+    assert_edit(ensure_import("my_app.blog.post", "get_post"), before, after)
+    assert_ruff_passes(after, tmp_path)
+
+
+def test_a_line_of_100_characters_fits_and_a_pragma_comment_does_not_count(
+    tmp_path: Path,
+) -> None:
+    names = "Post, PostCreate, PostRead, PostUpdate, count_posts, list_posts"
+    before = f"from my_app.blog import {names}  # noqa: F401\n"
+    after = before.replace("count_posts, ", "count_posts, delete_post, ")
+    assert len(after.partition("  #")[0]) == 100
+    assert_edit(ensure_import("my_app.blog", "delete_post"), before, after)
+    assert_ruff_passes(after, tmp_path)
+
+
+def test_a_new_import_too_long_for_a_line_is_wrapped(tmp_path: Path) -> None:
+    before = """\
+        import os
+    """
+    after = """\
+        import os
+
+        from my_app.blog.notifications.email_templates import (
+            render_new_comment_notification as render_comment_email,
+        )
+    """
+    edit = ensure_import(
+        "my_app.blog.notifications.email_templates",
+        "render_new_comment_notification",
+        alias="render_comment_email",
+    )
+    assert_edit(edit, before, after)
+    assert_ruff_passes(after, tmp_path)
+
+
+def test_name_joins_an_import_laid_out_its_own_way() -> None:
+    before = """\
+        from fastapi import Depends,  FastAPI  # web
         from fastapi.responses import HTMLResponse
     """
     after = """\
-        from fastapi import FastAPI,  Depends,  APIRouter  # web
+        from fastapi import APIRouter,  Depends,  FastAPI  # web
         from fastapi.responses import HTMLResponse
     """
     assert_edit(EnsureImport("fastapi", "APIRouter"), before, after)
 
 
-def test_name_joins_a_parenthesized_multiline_import() -> None:
-    before = """\
-        from sqlalchemy.orm import (
-            Mapped,  # the type
-            mapped_column,  # the column
-        )
-    """
-    after = """\
-        from sqlalchemy.orm import (
-            Mapped,  # the type
-            mapped_column,  # the column
-            relationship,
-        )
-    """
-    assert_edit(EnsureImport("sqlalchemy.orm", "relationship"), before, after)
-
-
 def test_name_joins_parenthesized_imports_without_a_trailing_comma() -> None:
     before = """\
-        from a import (b, c)
-        from d import (
-            e,
-            f  # last
+        from a import (b, d)
+        from e import (
+            f,
+            g  # last
         )
     """
     after = """\
-        from a import (b, c, x as y)
-        from d import (
-            e,
-            f,  # last
-            g
+        from a import (a, b, c, d, e)
+        from e import (
+            a,
+            f,
+            g,  # last
+            h
         )
     """
-    edits = [EnsureImport("a", "x", alias="y"), EnsureImport("d", "g")]
+    names = {"a": "cae", "e": "ha"}
+    edits = [EnsureImport(module, name) for module, new in names.items() for name in new]
     assert apply_edits(dedent(before), edits) == dedent(after)
     assert apply_edits(dedent(after), edits) == dedent(after)
 
@@ -128,15 +399,29 @@ def test_name_already_imported_in_another_statement_or_with_relative_dots() -> N
     ]
     assert apply_edits(source, edits) == source
     # `blog` is not `.blog`, and `router` is not bound without its alias.
-    assert apply_edits(source, [EnsureImport("blog", "router")]) == source + (
-        "from blog import router\n"
+    assert apply_edits(source, [EnsureImport("blog", "router")]) == (
+        "from blog import router\n\n" + source
     )
     assert apply_edits(source, [EnsureImport(".blog", "router")]) == source.replace(
         "models\n", "models, router\n"
     )
 
 
-def test_first_import_goes_after_the_docstring() -> None:
+def test_plain_import_next_to_one_with_an_alias() -> None:
+    before = """\
+        import json as j
+        x = 1
+    """
+    after = """\
+        import json
+        import json as j
+        x = 1
+    """
+    assert_edit(EnsureImport("json"), before, after)
+    assert apply_edits(dedent(after), [EnsureImport("json", alias="j")]) == dedent(after)
+
+
+def test_first_import_goes_after_the_docstring(tmp_path: Path) -> None:
     before = '''\
         """The app."""
         # Settings.
@@ -146,13 +431,15 @@ def test_first_import_goes_after_the_docstring() -> None:
         """The app."""
 
         import os
+
         # Settings.
         DEBUG = True
     '''
     assert_edit(EnsureImport("os"), before, after)
+    assert_ruff_passes(after, tmp_path)
 
 
-def test_first_import_goes_after_future_imports() -> None:
+def test_first_import_goes_after_future_imports(tmp_path: Path) -> None:
     before = '''\
         """The app."""
 
@@ -170,19 +457,25 @@ def test_first_import_goes_after_future_imports() -> None:
         DEBUG = True
     '''
     assert_edit(EnsureImport("fastapi", "FastAPI"), before, after)
+    assert_ruff_passes(after, tmp_path)
 
 
-def test_first_import_goes_at_the_top() -> None:
+def test_first_import_goes_at_the_top_two_lines_above_a_def(tmp_path: Path) -> None:
     before = """\
         #!/usr/bin/env python
-        DEBUG = True
+        def main():
+            pass
     """
     after = """\
         #!/usr/bin/env python
         import os
-        DEBUG = True
+
+
+        def main():
+            pass
     """
     assert_edit(EnsureImport("os"), before, after)
+    assert_ruff_passes(after, tmp_path)
     assert apply_edits("", [EnsureImport("os")]) == "import os\n"
 
 
@@ -608,6 +901,7 @@ def test_edits_apply_in_order() -> None:
     """
     after = """\
         from fastapi import FastAPI
+
         from .blog import router
 
         def create_app():

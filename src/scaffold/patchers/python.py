@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import ast
 import io
+import itertools
+import re
+import string
+import sys
 import textwrap
 import tokenize
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 from typing import TypeAlias, TypeVar, cast
 
@@ -39,24 +43,27 @@ def apply_edits(source: str, edits: Sequence[Edit]) -> str | PatchError:
 
 @dataclass(frozen=True)
 class EnsureImport:
-    """`import module` or `from module import name [as alias]`."""
+    """`import module` or `from module import name [as alias]`, where ruff's isort puts it.
+
+    A sorted file stays sorted (ruff's `I` rules, default settings, line length 100): a new
+    statement goes into the first block of imports, a new name into its `from` statement.
+    `first_party` holds the top-level packages isort counts as first-party, like the app's own.
+    As with isort's defaults, a name imported under an alias gets a statement of its own.
+    """
 
     module: str
     name: str | None = None
     alias: str | None = None
+    first_party: frozenset[str] = frozenset()
 
     def __call__(self, module: cst.Module) -> cst.Module | PatchError:
-        body = module.body
-        imports = [i for i, s in enumerate(body) if _is_import(s)]
-        nodes = [n for i in imports for n in cast(cst.SimpleStatementLine, body[i]).body]
-        if any(self._binds(node) for node in nodes):
+        imports = {i: _alone(s) for i, s in enumerate(module.body) if _is_import(s)}
+        nodes = cast(dict[int, cst.BaseSmallStatement], imports)
+        if any(self._binds(node) for node in nodes.values()):
             return module
-        if sibling := next((n for n in nodes if self._extends(n)), None):
-            return _replace(module, sibling, _add_import_name(sibling, self._alias()))
-        index = imports[-1] + 1 if imports else int(module.get_docstring() is not None)
-        # After the docstring or `from __future__`, ruff puts a blank line.
-        blank = int(index > 0 and (not imports or _is_future_import(body[index - 1])))
-        return _insert_top_level(module, index, _statement(self._code()), blank)
+        if (index := next((i for i, n in nodes.items() if self._extends(n)), None)) is not None:
+            return _join_import(module, index, self._alias(), self.first_party)
+        return _add_import(module, _fit(_statement(self._code())), self.first_party)
 
     def _code(self) -> str:
         alias = f" as {self.alias}" if self.alias else ""
@@ -72,12 +79,19 @@ class EnsureImport:
         if self.name is None:
             names = node.names if isinstance(node, cst.Import) else ()
             return any(_alias_is(a, self.module, self.alias) for a in names)
-        return self._extends(node) and any(
+        return self._imports_from(node) and any(
             _alias_is(a, self.name, self.alias) for a in cast(cst.ImportFrom, node).names
         )
 
     def _extends(self, node: cst.BaseSmallStatement) -> bool:
-        """A `from module import ...` statement the name can be added to."""
+        """A `from module import ...` statement, without aliases, the name can be added to."""
+        return (
+            self.alias is None
+            and self._imports_from(node)
+            and not any(a.asname for a in cast(Sequence[cst.ImportAlias], node.names))
+        )
+
+    def _imports_from(self, node: cst.BaseSmallStatement) -> bool:
         return (
             self.name is not None
             and isinstance(node, cst.ImportFrom)
@@ -315,11 +329,6 @@ def _is_import(statement: cst.BaseStatement) -> bool:
     return isinstance(_alone(statement), cst.Import | cst.ImportFrom)
 
 
-def _is_future_import(statement: cst.BaseStatement) -> bool:
-    node = _alone(statement)
-    return isinstance(node, cst.ImportFrom) and _from_module(node) == "__future__"
-
-
 class _FirstCall(cst.CSTVisitor):
     """Finds the first call, in reading order, whose callee has the code `key`.
 
@@ -447,9 +456,39 @@ def _add_arg(call: cst.Call, arg: cst.Arg) -> cst.Call:
     return call.with_changes(args=[*args[:-1], args[-1].with_changes(whitespace_after_arg=tail)])
 
 
-def _add_import_name(node: cst.ImportFrom, alias: cst.ImportAlias) -> cst.ImportFrom:
-    names = cast(Sequence[cst.ImportAlias], node.names)
+def _add_import_name(node: cst.ImportFrom, alias: cst.ImportAlias, at: int) -> cst.ImportFrom:
+    """`node` with `alias` before its name number `at`, laid out like the others."""
+    names = list(cast(Sequence[cst.ImportAlias], node.names))
     opening = node.lpar.whitespace_after if node.lpar else node.whitespace_after_import
+    if at == len(names):
+        return _append_import_name(node, names, alias, opening)
+    before = cast(cst.Comma, names[at - 1].comma).whitespace_after if at else opening
+    if isinstance(before, cst.ParenthesizedWhitespace):
+        # One name a line: the new one goes on the line of the name it precedes, and the
+        # comment lines above that name stay above it.
+        after: _Space = cst.ParenthesizedWhitespace(
+            empty_lines=before.empty_lines, indent=before.indent, last_line=before.last_line
+        )
+        before = before.with_changes(empty_lines=())
+    elif len(names) > 1:
+        after = _between(cast(cst.Comma, names[0].comma).whitespace_after, alone=False)
+    else:
+        after = cst.SimpleWhitespace(" ")
+    names.insert(at, alias.with_changes(comma=cst.Comma(whitespace_after=after)))
+    if at:
+        comma = cast(cst.Comma, names[at - 1].comma)
+        names[at - 1] = names[at - 1].with_changes(
+            comma=comma.with_changes(whitespace_after=before)
+        )
+        return node.with_changes(names=names)
+    if node.lpar:
+        return node.with_changes(names=names, lpar=node.lpar.with_changes(whitespace_after=before))
+    return node.with_changes(names=names, whitespace_after_import=before)
+
+
+def _append_import_name(
+    node: cst.ImportFrom, names: Sequence[cst.ImportAlias], alias: cst.ImportAlias, opening: _Space
+) -> cst.ImportFrom:
     if isinstance(names[-1].comma, cst.Comma):  # only possible in parentheses
         return node.with_changes(names=_append_after_comma(names, alias, opening))
     tail = node.rpar.whitespace_before if node.rpar else _NONE
@@ -499,3 +538,174 @@ def _between(space: _Space, alone: bool) -> _Space:
         return space.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=())
     # After the opening bracket of a one-line sequence, there is usually no space.
     return cst.SimpleWhitespace(" ") if alone else space
+
+
+# Imports, where ruff's isort (default settings) and formatter put them.
+
+_LINE_LENGTH = 100  # the generated apps' ruff `line-length`
+_FUTURE, _STANDARD_LIBRARY, _THIRD_PARTY, _FIRST_PARTY, _LOCAL_FOLDER = range(5)
+_PRAGMAS = {"isort", "type", "pyright", "pyrefly", "pylint", "flake8", "ruff", "ty"}
+_NATURAL = re.compile(r"[0-9]+|.", re.DOTALL)
+_Key: TypeAlias = tuple[object, ...]
+_Statement = TypeVar("_Statement", bound=cst.BaseStatement)
+
+
+def _add_import(
+    module: cst.Module, statement: cst.BaseStatement, first_party: Set[str]
+) -> cst.Module:
+    """`statement` sorted into the first block of imports, with the comments above it.
+
+    The lines above the block stay there. A blank line comes before each new section, and
+    before the comments above an import.
+    """
+    body = list(module.body)
+    start = next((i for i, s in enumerate(body) if _is_import(s)), None)
+    if start is None:
+        return _new_import_block(module, statement)
+    stop = next((i for i in range(start, len(body)) if not _is_import(body[i])), len(body))
+    keys = [_import_key(s, first_party) for s in body[start:stop]]
+    key = _import_key(statement, first_party)
+    at = start + next((i for i, k in enumerate(keys) if k > key), len(keys))
+    new_section = [k[0] != key[0] for k in keys]
+    if at == start:
+        first = body[at]
+        new = statement.with_changes(leading_lines=[*first.leading_lines, *_comments(statement)])
+        body[at] = _separated(first.with_changes(leading_lines=()), new_section[0])
+    else:
+        new = _separated(statement, new_section[at - 1 - start])
+        if at < stop:
+            body[at] = _separated(body[at], new_section[at - start])
+    body.insert(at, new)
+    return module.with_changes(body=body)
+
+
+def _new_import_block(module: cst.Module, statement: cst.BaseStatement) -> cst.Module:
+    """The first import, after the docstring: one blank line after it, two before a def."""
+    index = int(module.get_docstring() is not None)
+    body = list(module.body)
+    if index < len(body):
+        after = body[index]
+        lines = list(itertools.dropwhile(lambda line: line.comment is None, after.leading_lines))
+        blank = [cst.EmptyLine(indent=False)] * (2 if _is_definition(after) else 1)
+        body[index] = after.with_changes(leading_lines=[*blank, *lines])
+    return _insert_top_level(module.with_changes(body=body), index, statement, blank=index)
+
+
+def _join_import(
+    module: cst.Module, index: int, alias: cst.ImportAlias, first_party: Set[str]
+) -> cst.Module:
+    """`alias` sorted into the `from` statement at `index`, moved up if it now sorts higher."""
+    line = cast(cst.SimpleStatementLine, module.body[index])
+    node = cast(cst.ImportFrom, line.body[0])
+    names = cast(Sequence[cst.ImportAlias], node.names)
+    key = _member_key(alias)
+    at = next((i for i, name in enumerate(names) if _member_key(name) > key), len(names))
+    joined = _fit(line.with_changes(body=[_add_import_name(node, alias, at)]))
+    above = module.body[index - 1] if index else None
+    if above is None or not _is_import(above):
+        return _replace(module, line, joined)
+    if _import_key(above, first_party) <= _import_key(joined, first_party):
+        return _replace(module, line, joined)
+    # Above it, a statement for one aliased name of the same module sorts after it now.
+    body = [*module.body[:index], *module.body[index + 1 :]]
+    return _add_import(module.with_changes(body=body), joined, first_party)
+
+
+def _separated(statement: _Statement, new_section: bool) -> _Statement:
+    """An import after another: a blank line first if it starts a section or has comments."""
+    comments = _comments(statement)
+    blank = [cst.EmptyLine(indent=False)] if new_section or comments else []
+    return statement.with_changes(leading_lines=[*blank, *comments])
+
+
+def _comments(statement: cst.BaseStatement) -> list[cst.EmptyLine]:
+    """The comment lines above `statement`, which isort moves with it."""
+    return [line for line in statement.leading_lines if line.comment]
+
+
+def _fit(line: cst.BaseStatement) -> cst.BaseStatement:
+    """A `from` import on one line too long, wrapped as isort and the formatter wrap it."""
+    node = _alone(line)
+    if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar):
+        return line
+    code = _code(node)
+    comment = cast(cst.SimpleStatementLine, line).trailing_whitespace.comment
+    width = len(code) + (len(comment.value) + 2 if comment and not _is_pragma(comment) else 0)
+    if "\n" in code or width <= _LINE_LENGTH:
+        return line
+    after_parenthesis = f"  {comment.value}" if comment else ""
+    names = "".join(
+        f"    {_code(a.with_changes(comma=cst.MaybeSentinel.DEFAULT))},\n" for a in node.names
+    )
+    wrapped = _statement(f"from {_from_module(node)} import ({after_parenthesis}\n{names})")
+    return wrapped.with_changes(leading_lines=line.leading_lines)
+
+
+def _is_pragma(comment: cst.Comment) -> bool:
+    """A comment that does not count in the line length: `# noqa`, `# type: ignore`, ..."""
+    text = comment.value.removeprefix("#").lstrip()
+    tool, colon, _ = text.partition(":")
+    if colon and tool in _PRAGMAS:
+        return True
+    return text[:4].lower() == "noqa" or text.startswith("nosec")
+
+
+def _import_key(statement: cst.BaseStatement, first_party: Set[str]) -> _Key:
+    """Where isort sorts an import: by section, `import` before `from`, then by module."""
+    node = _alone(statement)
+    if isinstance(node, cst.Import):
+        alias = node.names[0]
+        name = _code(alias.name)
+        return (_section(name, first_party), 0, _natural_name(name), _asname_key(alias))
+    node = cast(cst.ImportFrom, node)
+    module = _from_module(node)
+    names = node.names
+    first = (-1,) if isinstance(names, cst.ImportStar) else min(map(_member_key, names))
+    # Relative imports furthest first (`..` before `.`); statements from one module (one for
+    # each aliased name) by their first name.
+    distance = -len(node.relative)
+    return (_section(module, first_party), 1, distance, _natural_name(module.lstrip(".")), first)
+
+
+def _section(module: str, first_party: Set[str]) -> int:
+    """isort's section: future, standard library, third-party, first-party, local folder."""
+    top = module.partition(".")[0]
+    if module == "__future__":
+        return _FUTURE
+    if not top:
+        return _LOCAL_FOLDER
+    if top in sys.stdlib_module_names:
+        return _STANDARD_LIBRARY
+    return _FIRST_PARTY if top in first_party else _THIRD_PARTY
+
+
+def _member_key(alias: cst.ImportAlias) -> _Key:
+    """isort's order by type: CONSTANTS, then Classes, then the rest; each by name."""
+    name = _code(alias.name)
+    # Like ruff, `len` in bytes: "É" is a constant.
+    kind = 0 if len(name.encode()) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
+    return (kind, _natural_name(name), _asname_key(alias))
+
+
+def _asname_key(alias: cst.ImportAlias) -> _Key:
+    return (_natural(_code(alias.asname.name)),) if alias.asname else ()
+
+
+def _natural_name(name: str) -> _Key:
+    """Case-insensitive first, then case breaks ties: "A" < "a" < "B"."""
+    return (_natural(name.lower()), _natural(name))
+
+
+def _natural(text: str) -> _Key:
+    """Ruff's "natural" order (the natord crate): runs of digits compare by value, "a2" < "a10".
+
+    A run with a leading zero compares digit by digit, any other run by length first; other
+    characters compare by code point, so "a.b" < "a0" < "a_b" < "ab".
+    """
+    return tuple(map(_natural_part, _NATURAL.findall(text)))
+
+
+def _natural_part(part: str) -> _Key:
+    if part[0] not in string.digits:
+        return (ord(part),)
+    return (ord("0"), 0, part) if part[0] == "0" else (ord("0"), 1, len(part), part)
