@@ -45,7 +45,7 @@ def test_conflict_and_delete_headings() -> None:
     assert conflict == (
         "Conflict: x.txt  (exists with other content)\n\n1   - |mine\n  1 + |theirs\n"
     )
-    assert render(Change("x.txt", "delete", "gone\n", None)).plain == "Delete: x.txt\n\n"
+    assert render(Change("x.txt", "delete", "gone\n", None)).plain == "Delete: x.txt\n"
 
 
 def test_stats_and_summary_line() -> None:

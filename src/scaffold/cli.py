@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -17,6 +18,8 @@ import typer
 from scaffold import __version__
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from scaffold.project import Project
     from scaffold.run import RunOptions
 
@@ -240,6 +243,41 @@ def upgrade(
     _run_in_project(lambda project: project.compose("upgrade"), options)
 
 
+@app.command(epilog="Examples:  scaffold undo --dry-run  |  scaffold history")
+def undo(
+    yes: Yes = False,
+    dry_run: DryRun = False,
+    check: Check = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Undo even files edited since that run.")
+    ] = False,
+    full_diff: FullDiff = False,
+) -> None:
+    """Undo the last run that wrote files: byte for byte, previewed and confirmed.
+    Run it again to walk further back."""
+    options = _options(yes, dry_run, check, False, False, full_diff)
+    with _reporting():
+        from scaffold.project import Project, find_journal_root
+        from scaffold.undo import stage_undo
+
+        project = Project(find_journal_root(Path.cwd()))
+        entry = stage_undo(project, force=force)
+        options = replace(options, undoes=entry.id, command=f"{options.command} ({entry.command})")
+        code = _execute(project, lambda project: None, options)
+    raise typer.Exit(code)
+
+
+@app.command()
+def history() -> None:
+    """List what scaffold wrote here, newest first, and what was undone."""
+    with _reporting():
+        from scaffold import journal
+        from scaffold.project import find_journal_root
+        from scaffold.undo import history as describe
+
+        typer.echo(describe(journal.entries(find_journal_root(Path.cwd()))))
+
+
 @app.command("list")
 def list_installers() -> None:
     """List the installers and generators available, with what each does."""
@@ -296,7 +334,8 @@ def _new_folder(target: Path, *, force: bool) -> Path:
 
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} exists and is not a folder.")
-    if target.exists() and any(target.iterdir()) and not force:
+    # Only scaffold's journal (of a `new` that was interrupted, say) does not count.
+    if target.exists() and any(p.name != ".scaffold" for p in target.iterdir()) and not force:
         raise UsageError(
             f"The folder {target} exists and is not empty. Choose another name, or pass "
             "--force to generate into it (files that differ are then overwritten)."
@@ -336,8 +375,32 @@ def _execute(project: Project, build: Callable[[Project], None], options: RunOpt
     from scaffold.run import finish
 
     console = Console(highlight=False)
+    _recover(project.root, console, write=not (options.dry_run or options.check))
     build(project)
     return finish(project, options, console, Prompter(console))
+
+
+def _recover(root: Path, console: Console, *, write: bool) -> None:
+    """Roll back what a crashed run left half applied, before anything else (a dry run
+    or check only says so: it writes nothing)."""
+    from scaffold.journal import pending, recover
+
+    if not write:
+        for entry in pending(root):
+            console.print(
+                f"Warning: an earlier run (`{entry.command}`) was interrupted while writing. "
+                "Run any scaffold command without --dry-run or --check to roll it back.",
+                style="yellow",
+                markup=False,
+            )
+        return
+    for entry in recover(root):
+        console.print(
+            f"An earlier run (`{entry.command}`, {entry.created}) was interrupted while "
+            "writing; its changes were rolled back, so the files are as before it.",
+            style="yellow",
+            markup=False,
+        )
 
 
 @contextmanager

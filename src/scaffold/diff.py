@@ -22,10 +22,13 @@ def render(change: Change) -> Text:
     text.append(f"{HEADINGS[change.status]}: {change.path}", style="bold")
     if change.status == "conflict":
         text.append("  (exists with other content)", style="yellow")
-    text.append("\n\n")
+    text.append("\n")
+    if change.status == "delete":
+        return text
+    text.append("\n")
     if change.status == "create":
         _numbered(text, _lines(change.after))
-    elif change.status != "delete":
+    else:
         _hunks(text, _lines(change.before), _lines(change.after))
     return text
 

@@ -1,9 +1,11 @@
-"""Writing a run to disk all at once, with a journal to undo it.
+"""Writing a run to disk all at once, with a journal to undo it and to survive a crash.
 
-Before anything is written, the journal records each file's content before and after
-under `.scaffold/journal/<id>/`. Each file is written to a temporary file beside it and
-renamed into place. If anything fails, every file already written is put back, byte for
-byte, and the error is raised.
+Before anything is written, the journal records each file's content before the change (and
+the hash of both sides) under `.scaffold/journal/<entry>/`, marked "pending". Each file is
+then written to a temporary file beside it and renamed into place, so no file is ever half
+written. Then the entry is marked "applied". If a write fails, or the process dies midway,
+the entry is still "pending": rolling it back puts every file that holds its new content
+back to its old one, byte for byte. Every run of scaffold first rolls back such entries.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import contextlib
 import hashlib
 import json
 import os
-import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,17 @@ from scaffold.errors import ApplyError
 from scaffold.project import Change, read_text
 
 JOURNAL = Path(".scaffold") / "journal"
+MANIFEST = "manifest.json"
+TEMPORARY = ".scaffold-tmp"
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    path: str
+    status: str  # create, update, delete (conflicts are updates by now)
+    before: str | None  # SHA-256 of the content before, None: absent
+    after: str | None
+    mode: int | None  # permissions before, to restore a deleted file as it was
 
 
 @dataclass(frozen=True)
@@ -29,21 +41,30 @@ class Entry:
 
     folder: Path
     command: str
+    created: str
+    state: str  # pending, applied, rolled-back
+    files: tuple[FileRecord, ...]
+    dirs: tuple[str, ...]  # folders the apply made, deepest last
+    undoes: str | None = None  # the entry this one undid
+
+    @property
+    def id(self) -> str:
+        return self.folder.name
+
+    def before(self, index: int) -> str | None:
+        """The content file `index` had before this apply (None: it did not exist)."""
+        return read_text(self.folder / "before" / str(index))
 
 
-def apply(root: Path, changes: list[Change], *, command: str) -> Entry:
+def apply(root: Path, changes: list[Change], *, command: str, undoes: str | None = None) -> Entry:
     """Write `changes` under `root` atomically; return the journal entry recording them."""
     _refuse_if_changed(root, changes)
-    entry = _record(root, changes, command)
-    written: list[Change] = []
-    made_dirs: list[Path] = []
+    entry = _record(root, changes, command, undoes)
     try:
         for change in changes:
-            _write(root / change.path, change.after, made_dirs)
-            written.append(change)
+            _write(root / change.path, change.after)
     except BaseException as error:
-        _restore(root, written, made_dirs)
-        _set_state(entry, "rolled-back")
+        roll_back(root, entry)
         if isinstance(error, OSError):
             raise ApplyError(
                 f"Could not write {error.filename or 'a file'}: {error.strerror or error}. "
@@ -51,7 +72,49 @@ def apply(root: Path, changes: list[Change], *, command: str) -> Entry:
             ) from error
         raise
     _set_state(entry, "applied")
+    if undoes is not None:
+        _remove_dirs(root, next(e for e in entries(root) if e.id == undoes))
     return entry
+
+
+def entries(root: Path) -> list[Entry]:
+    """Every entry of the journal, oldest first."""
+    folder = root / JOURNAL
+    if not folder.is_dir():
+        return []
+    found = [_load(path) for path in sorted(folder.iterdir()) if (path / MANIFEST).is_file()]
+    return [entry for entry in found if entry is not None]
+
+
+def pending(root: Path) -> list[Entry]:
+    """The applies a crash left unfinished."""
+    return [entry for entry in entries(root) if entry.state == "pending"]
+
+
+def recover(root: Path) -> list[Entry]:
+    """Roll back every apply a crash left unfinished; return those entries."""
+    unfinished = pending(root)
+    for entry in unfinished:
+        roll_back(root, entry)
+    return unfinished
+
+
+def roll_back(root: Path, entry: Entry) -> None:
+    """Put back the old content of every file that holds this entry's new content."""
+    for index, record in reversed(list(enumerate(entry.files))):
+        target = root / record.path
+        target.with_name(f".{target.name}{TEMPORARY}").unlink(missing_ok=True)
+        if digest(read_text(target)) == record.after:
+            _write(target, entry.before(index), record.mode)
+    _remove_dirs(root, entry)
+    _set_state(entry, "rolled-back")
+
+
+def _remove_dirs(root: Path, entry: Entry) -> None:
+    """Remove the folders `entry` made, where they are empty again."""
+    for folder in reversed(entry.dirs):
+        with contextlib.suppress(OSError):  # not empty: something else lives there now
+            (root / folder).rmdir()
 
 
 def digest(content: str | None) -> str | None:
@@ -70,44 +133,81 @@ def _refuse_if_changed(root: Path, changes: list[Change]) -> None:
         )
 
 
-def _record(root: Path, changes: list[Change], command: str) -> Entry:
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
-    folder = root / JOURNAL / f"{stamp}-{secrets.token_hex(3)}"
+def _record(root: Path, changes: list[Change], command: str, undoes: str | None) -> Entry:
+    journal = root / JOURNAL
+    taken = [int(p.name) for p in journal.iterdir() if p.name.isdigit()] if journal.is_dir() else []
+    number = max(taken, default=0) + 1
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime())
+    dirs = _missing_dirs(root, changes)
+    folder = journal / f"{number:05d}"
     files = []
     for index, change in enumerate(changes):
         if change.before is not None:
-            _write(folder / "before" / str(index), change.before, [])
+            _write(folder / "before" / str(index), change.before)
+        status = "update" if change.status == "conflict" else change.status
+        mode = _mode(root / change.path)
         files.append(
-            {
-                "path": change.path,
-                "status": change.status,
-                "before": digest(change.before),
-                "after": digest(change.after),
-            }
+            FileRecord(change.path, status, digest(change.before), digest(change.after), mode)
         )
-    manifest = {"command": command, "created": stamp, "state": "pending", "files": files}
-    _write(folder / "manifest.json", json.dumps(manifest, indent=2) + "\n", [])
-    return Entry(folder, command)
+    entry = Entry(folder, command, stamp, "pending", tuple(files), dirs, undoes)
+    _save(entry)
+    return entry
+
+
+def _missing_dirs(root: Path, changes: list[Change]) -> tuple[str, ...]:
+    """The folders the changes need that do not exist yet, shallowest first."""
+    missing: set[Path] = set()
+    for change in changes:
+        for parent in (root / change.path).parents:
+            if parent.exists():
+                break
+            missing.add(parent)
+    return tuple(str(p.relative_to(root)) for p in sorted(missing, key=lambda p: len(p.parts)))
+
+
+def _mode(path: Path) -> int | None:
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        return None
+
+
+def _save(entry: Entry) -> None:
+    manifest = {
+        "command": entry.command,
+        "created": entry.created,
+        "state": entry.state,
+        "undoes": entry.undoes,
+        "dirs": list(entry.dirs),
+        "files": [record.__dict__ for record in entry.files],
+    }
+    _write(entry.folder / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+
+
+def _load(folder: Path) -> Entry | None:
+    try:
+        data = json.loads((folder / MANIFEST).read_text("utf-8"))
+        files = tuple(FileRecord(**record) for record in data["files"])
+        return Entry(
+            folder, data["command"], data["created"], data["state"], files,
+            tuple(data.get("dirs", ())), data.get("undoes"),
+        )  # fmt: skip
+    except (ValueError, KeyError, TypeError):
+        return None  # not a manifest scaffold wrote: leave the folder alone
 
 
 def _set_state(entry: Entry, state: str) -> None:
-    path = entry.folder / "manifest.json"
-    manifest = json.loads(path.read_text("utf-8"))
-    manifest["state"] = state
-    _write(path, json.dumps(manifest, indent=2) + "\n", [])
+    _save(Entry(**{**entry.__dict__, "state": state}))
 
 
-def _write(path: Path, content: str | None, made_dirs: list[Path]) -> None:
+def _write(path: Path, content: str | None, mode: int | None = None) -> None:
     """Write through a temporary file and a rename, so a file is never half written."""
     if content is None:
         path.unlink(missing_ok=True)
         return
-    for parent in reversed(path.parents):
-        if not parent.exists():
-            parent.mkdir()
-            made_dirs.append(parent)
-    temporary = path.with_name(f".{path.name}.scaffold-tmp")
-    mode = path.stat().st_mode if path.exists() else None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}{TEMPORARY}")
+    mode = _mode(path) if mode is None else mode
     try:
         with open(temporary, "wb") as handle:
             handle.write(content.encode("utf-8", "surrogateescape"))
@@ -116,13 +216,6 @@ def _write(path: Path, content: str | None, made_dirs: list[Path]) -> None:
         if mode is not None:
             os.chmod(temporary, mode)
         os.replace(temporary, path)
-    finally:
+    except BaseException:
         temporary.unlink(missing_ok=True)
-
-
-def _restore(root: Path, written: list[Change], made_dirs: list[Path]) -> None:
-    for change in reversed(written):
-        _write(root / change.path, change.before, [])
-    for folder in reversed(made_dirs):
-        with contextlib.suppress(OSError):  # not empty: it holds the journal
-            folder.rmdir()
+        raise

@@ -62,6 +62,14 @@ def find_root(start: Path) -> Path:
     raise ProjectNotFound(start=str(start))
 
 
+def find_journal_root(start: Path) -> Path:
+    """The nearest folder at or above `start` where scaffold has written (has a journal)."""
+    for folder in (start, *start.parents):
+        if (folder / ".scaffold" / "journal").is_dir():
+            return folder
+    raise ScaffoldError(f"scaffold has written nothing in {start} or any folder above it.")
+
+
 def find_package_root(start: Path) -> Path:
     """The nearest folder at or above `start` with a pyproject.toml."""
     for folder in (start, *start.parents):

@@ -37,6 +37,7 @@ class RunOptions:
     skip: bool = False
     full_diff: bool = False
     command: str = "scaffold"
+    undoes: str | None = None  # the journal entry this run undoes
 
 
 def finish(project: Project, options: RunOptions, console: Console, prompter: Prompter) -> int:
@@ -64,7 +65,7 @@ def finish(project: Project, options: RunOptions, console: Console, prompter: Pr
     _warn_if_dirty(project, console)
     if not options.yes and not prompter.confirm("Proceed with changes?"):
         raise Declined("Nothing was written.")
-    journal.apply(project.root, changes, command=options.command)
+    journal.apply(project.root, changes, command=options.command, undoes=options.undoes)
     console.print(f"Wrote {_files(len(changes))}.")
     failed = _run_tasks(project, console)
     for notice in project.notices:
