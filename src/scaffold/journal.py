@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,22 +60,39 @@ class Entry:
 def apply(root: Path, changes: list[Change], *, command: str, undoes: str | None = None) -> Entry:
     """Write `changes` under `root` atomically; return the journal entry recording them."""
     _refuse_if_changed(root, changes)
+    _refuse_if_read_only(root, changes)
     entry = _record(root, changes, command, undoes)
     try:
         for change in changes:
             _write(root / change.path, change.after)
+        _set_state(entry, "applied")
     except BaseException as error:
-        roll_back(root, entry)
+        restored = _try_roll_back(root, entry)
         if isinstance(error, OSError):
-            raise ApplyError(
-                f"Could not write {error.filename or 'a file'}: {error.strerror or error}. "
-                "Every file already written was restored; nothing changed."
-            ) from error
+            raise ApplyError(_failure(error, restored)) from error
         raise
-    _set_state(entry, "applied")
     if undoes is not None:
         _remove_dirs(root, next(e for e in entries(root) if e.id == undoes))
     return entry
+
+
+def _try_roll_back(root: Path, entry: Entry) -> bool:
+    """Roll back now if the disk lets us; if not, the entry stays pending for the next run."""
+    try:
+        roll_back(root, entry)
+    except OSError:
+        return False
+    return True
+
+
+def _failure(error: OSError, restored: bool) -> str:
+    what = f"Could not write {error.filename or 'a file'}: {error.strerror or error}."
+    if restored:
+        return f"{what} Every file already written was restored; nothing changed."
+    return (
+        f"{what} Restoring the files written so far failed too; the next scaffold command "
+        "will restore them (run `scaffold history` to see the unfinished run)."
+    )
 
 
 def entries(root: Path) -> list[Entry]:
@@ -133,7 +151,21 @@ def _refuse_if_changed(root: Path, changes: list[Change]) -> None:
         )
 
 
+def _refuse_if_read_only(root: Path, changes: list[Change]) -> None:
+    """A file without write permission says "leave me alone", even to root: respect it."""
+    locked = [
+        c.path for c in changes if (mode := _mode(root / c.path)) is not None and not mode & 0o222
+    ]
+    if locked:
+        raise ApplyError(
+            "These files are read-only: " + ", ".join(locked) + ". Nothing was written; make "
+            "them writable (chmod u+w) if scaffold should change them, then run it again."
+        )
+
+
 def _record(root: Path, changes: list[Change], command: str, undoes: str | None) -> Entry:
+    """Write the entry, marked pending; if that fails, remove it and report: no file of the
+    project has been touched yet."""
     journal = root / JOURNAL
     taken = [int(p.name) for p in journal.iterdir() if p.name.isdigit()] if journal.is_dir() else []
     number = max(taken, default=0) + 1
@@ -141,16 +173,22 @@ def _record(root: Path, changes: list[Change], command: str, undoes: str | None)
     dirs = _missing_dirs(root, changes)
     folder = journal / f"{number:05d}"
     files = []
-    for index, change in enumerate(changes):
-        if change.before is not None:
-            _write(folder / "before" / str(index), change.before)
-        status = "update" if change.status == "conflict" else change.status
-        mode = _mode(root / change.path)
-        files.append(
-            FileRecord(change.path, status, digest(change.before), digest(change.after), mode)
-        )
-    entry = Entry(folder, command, stamp, "pending", tuple(files), dirs, undoes)
-    _save(entry)
+    try:
+        for index, change in enumerate(changes):
+            if change.before is not None:
+                _write(folder / "before" / str(index), change.before)
+            status = "update" if change.status == "conflict" else change.status
+            mode = _mode(root / change.path)
+            files.append(
+                FileRecord(change.path, status, digest(change.before), digest(change.after), mode)
+            )
+        entry = Entry(folder, command, stamp, "pending", tuple(files), dirs, undoes)
+        _save(entry)
+    except OSError as error:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise ApplyError(
+            f"Could not write scaffold's journal ({error.strerror or error}); nothing was written."
+        ) from error
     return entry
 
 
