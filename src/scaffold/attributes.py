@@ -27,36 +27,46 @@ class TypeInfo:
     input: str  # the HTML form control
     sample: str  # a valid value, as Python source (tests)
     form_sample: str  # the same value as a form field sends it
-    imports: tuple[tuple[str, str], ...] = ()  # (module, name) the model needs
+    imports: tuple[tuple[str, str], ...] = ()  # (module, name) the model needs; "" = import
+    json_sample: str = ""  # the value in a JSON request body, as Python source
+    unique_sample: str = ""  # a value distinct for each integer `n`, as Python source
+    changed_sample: str = ""  # another valid value (tests that update), as Python source
+    sample_imports: tuple[tuple[str, str], ...] = ()  # what `sample` and `unique_sample` need
 
 
+_UUID = "12345678-1234-5678-1234-567812345678"
 TYPES: dict[str, TypeInfo] = {
     "string": TypeInfo("str", "String(255)", "sa.String(length=255)", "text", '"Some text"',
-                       "Some text", (("sqlalchemy", "String"),)),
+                       "Some text", (("sqlalchemy", "String"),), '"Some text"',
+                       'f"Some text {n}"', '"Changed text"'),
     "text": TypeInfo("str", "Text", "sa.Text()", "textarea", '"Some longer text."',
-                     "Some longer text.", (("sqlalchemy", "Text"),)),
+                     "Some longer text.", (("sqlalchemy", "Text"),), '"Some longer text."',
+                     'f"Some longer text {n}."', '"Changed longer text."'),
     "integer": TypeInfo("int", "Integer", "sa.Integer()", "number", "42", "42",
-                        (("sqlalchemy", "Integer"),)),
+                        (("sqlalchemy", "Integer"),), "42", "n", "7"),
     "float": TypeInfo("float", "Float", "sa.Float()", "number", "1.5", "1.5",
-                      (("sqlalchemy", "Float"),)),
+                      (("sqlalchemy", "Float"),), "1.5", "n + 0.5"),
     "decimal": TypeInfo("Decimal", "Numeric(12, 2)", "sa.Numeric(precision=12, scale=2)",
                         "number", 'Decimal("9.99")', "9.99",
-                        (("sqlalchemy", "Numeric"), ("decimal", "Decimal"))),
+                        (("sqlalchemy", "Numeric"), ("decimal", "Decimal")), '"9.99"',
+                        "Decimal(n)", sample_imports=(("decimal", "Decimal"),)),
     "boolean": TypeInfo("bool", "Boolean", "sa.Boolean()", "checkbox", "True", "on",
-                        (("sqlalchemy", "Boolean"),)),
+                        (("sqlalchemy", "Boolean"),), "True"),
     "date": TypeInfo("date", "Date", "sa.Date()", "date", "date(2024, 1, 31)", "2024-01-31",
-                     (("sqlalchemy", "Date"), ("datetime", "date"))),
+                     (("sqlalchemy", "Date"), ("datetime", "date")), '"2024-01-31"',
+                     "date.fromordinal(738000 + n)", sample_imports=(("datetime", "date"),)),
     "datetime": TypeInfo("datetime", "DateTime(timezone=True)", "sa.DateTime(timezone=True)",
                          "datetime-local", "datetime(2024, 1, 31, 12, 30, tzinfo=UTC)",
                          "2024-01-31T12:30",
-                         (("sqlalchemy", "DateTime"), ("datetime", "datetime"),
-                          ("datetime", "UTC"))),
-    "uuid": TypeInfo("uuid.UUID", "Uuid", "sa.Uuid()", "text",
-                     'uuid.UUID("12345678-1234-5678-1234-567812345678")',
-                     "12345678-1234-5678-1234-567812345678",
-                     (("sqlalchemy", "Uuid"), ("uuid", ""))),
+                         (("sqlalchemy", "DateTime"), ("datetime", "datetime")),
+                         '"2024-01-31T12:30:00Z"', "datetime.fromtimestamp(1_700_000_000 + n, UTC)",
+                         sample_imports=(("datetime", "datetime"), ("datetime", "UTC"))),
+    "uuid": TypeInfo("uuid.UUID", "Uuid", "sa.Uuid()", "text", f'uuid.UUID("{_UUID}")', _UUID,
+                     (("sqlalchemy", "Uuid"), ("uuid", "")), f'"{_UUID}"', "uuid.uuid4()",
+                     sample_imports=(("uuid", ""),)),
     "json": TypeInfo("dict[str, Any]", "JSON", "sa.JSON()", "textarea", '{"key": "value"}',
-                     '{"key": "value"}', (("sqlalchemy", "JSON"), ("typing", "Any"))),
+                     '{"key": "value"}', (("sqlalchemy", "JSON"), ("typing", "Any")),
+                     '{"key": "value"}'),
     "enum": TypeInfo("", "", "", "select", "", ""),
     "references": TypeInfo("", "", "", "select", "", ""),
 }  # fmt: skip

@@ -14,9 +14,11 @@ import jinja2
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def render(name: str, **context: Any) -> str:
-    """Render `templates/<name>`; names ending in `.html.jinja` use the bracket syntax."""
-    return _environment(name.endswith(".html.jinja")).get_template(name).render(context)
+def render(name: str, *, brackets: bool | None = None, **context: Any) -> str:
+    """Render `templates/<name>`; names ending in `.html.jinja` use the bracket syntax, as do
+    others when `brackets` is true (Python source, whose braces would clash with `{{ }}`)."""
+    use_brackets = name.endswith(".html.jinja") if brackets is None else brackets
+    return _environment(use_brackets).get_template(name).render(context)
 
 
 @cache

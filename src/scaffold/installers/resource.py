@@ -1,0 +1,187 @@
+"""`resource`: a model with its schemas and actions, the migration that creates its table,
+pages, a JSON API and tests, wired into the app (`scaffold gen resource Blog.Post ...`).
+
+What it reads: the files it changes, the model files of the resources it references, and the
+migrations folder. Nothing else, so its cost does not grow with the project.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from scaffold import migrations
+from scaffold.declare import Option, installer
+from scaffold.errors import UsageError
+from scaffold.installers.domain import domain_package
+from scaffold.keys import Target, read_target
+from scaffold.naming import ResourceName
+from scaffold.patchers.python import (
+    AppendToList,
+    Edit,
+    EnsureFunction,
+    EnsureImport,
+    EnsureModuleStatement,
+)
+from scaffold.project import Project
+from scaffold.resources import files, migration, samples
+from scaffold.resources.edits import ReplaceFunction, WrapLongList
+from scaffold.resources.spec import ACTIONS, Resource, parse
+
+NAV_MARKER = "{# scaffold:nav #}"
+
+
+@installer(
+    "resource",
+    summary="A resource: model, migration, actions, pages, JSON API and tests.",
+    options=[
+        Option("name", required=True, help="Domain.Resource, e.g. Blog.Post."),
+        Option("attributes", default=[], multiple=True, help="name:type[:modifier...]"),
+        Option("primary_key", default="uuid", choices=("uuid", "uuid7", "int")),
+        Option("timestamps", default=True, help="inserted_at and updated_at columns."),
+        Option("actions", default=list(ACTIONS), multiple=True, choices=ACTIONS),
+        Option("table", default=None, help="The table's name (default: the plural)."),
+        Option("web", default=True, help="HTML pages."),
+        Option("api", default=True, help="A JSON API."),
+        Option("admin", default=True, help="An admin view (once the admin is installed)."),
+        Option("force", default=False, help="Regenerate the files of an existing resource."),
+    ],
+)
+def resource(project: Project, options: Mapping[str, Any]) -> None:
+    r = parse(options, project.app)
+    targets = _targets(project, r)
+    if targets is None:
+        return
+    r = replace(r, targets=targets)
+    _refuse_a_second_class(project, r)
+    owned = files.owned(r)
+    existing = project.read(r.model_path)
+    changed = existing is not None and existing != owned[r.model_path]
+    if changed and not options["force"]:
+        project.issue(_exists_message(r))
+        return
+    if not project.exists(domain_package(project, r.name.domain)):
+        project.compose("domain", name=r.name.domain)
+    for path, content in files.shared(r).items():
+        project.create_file(path, content, on_exists="skip")
+    # Files of a resource made before are the user's: only --force overwrites them.
+    on_exists = "overwrite" if options["force"] else "skip" if existing else "conflict"
+    for path, content in owned.items():
+        project.create_file(path, content, on_exists=on_exists)
+    _wire(project, r, force=options["force"])
+    if existing is None:
+        upgrade, downgrade = migration.upgrade(r), migration.downgrade(r)
+        migrations.add_revision(project, migration.message(r), upgrade, downgrade)
+        project.notice(f"\n{r.name} is ready. Create its table with: alembic upgrade head")
+    elif changed:
+        project.notice(
+            f"\n{r.name}'s files were regenerated; its table was not changed. Write the migration "
+            "for the new model with: scaffold gen migration NAME"
+        )
+
+
+def _targets(project: Project, r: Resource) -> dict[ResourceName, Target] | None:
+    """The referenced resources, read from their model files (None: an issue was reported)."""
+    found: dict[ResourceName, Target] = {}
+    for attribute in r.references:
+        name = attribute.target
+        assert name is not None
+        if name == r.name:
+            found[name] = Target(name, r.model_module, r.model_path, r.table, r.key)
+        elif name not in found:
+            target = read_target(project, r.app, name, needed_by=f"{r.name}.{attribute.name}")
+            if target is None:
+                return None
+            found[name] = target
+    return found
+
+
+def _refuse_a_second_class(project: Project, r: Resource) -> None:
+    """Model class names are app-wide (relationships and models.py name classes alone)."""
+    source = project.read(f"src/{r.app}/models.py") or ""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return  # patching models.py reports it, with its line
+    for node in tree.body:
+        if not isinstance(node, ast.ImportFrom) or node.module == r.model_module:
+            continue
+        if any(alias.name == r.cls for alias in node.names):
+            raise UsageError(
+                f"The app already has a model named {r.cls} (from {node.module}): "
+                "SQLAlchemy finds related models by class name, so two models cannot share "
+                f"one. Give {r.name} another name."
+            )
+
+
+def _exists_message(r: Resource) -> str:
+    return (
+        f"{r.model_path} exists, and differs from what this command generates: {r.name} was "
+        "made before with other attributes or options, or edited since. Pass --force to "
+        f"regenerate {r.name}'s files (model, pages, API, tests: edits to them are lost), "
+        "then write a migration for the change with: scaffold gen migration NAME"
+    )
+
+
+def _wire(project: Project, r: Resource, *, force: bool) -> None:
+    """Patch the files that list every resource: exports, models, routers, nav, factories."""
+    app = project.app
+    first_party = frozenset({app})
+    exports: list[Edit] = [
+        EnsureImport(r.model_module, n, first_party=first_party) for n in r.exports
+    ]
+    exports += [AppendToList("__all__", f'"{n}"') for n in r.exports]
+    project.patch_python(domain_package(project, r.name.domain), *exports, WrapLongList("__all__"))
+    project.patch_python(
+        f"src/{app}/models.py",
+        EnsureImport(r.model_module, r.cls, first_party=first_party),
+        AppendToList("__all__", f'"{r.cls}"'),
+        WrapLongList("__all__"),
+    )
+    routers: list[Edit] = []
+    if r.web:
+        routers += _include(f"{app}.web.{r.domain}", r.plural, r.web_alias, first_party)
+    if r.api:
+        routers += _include(f"{app}.api.{r.domain}", r.plural, f"{r.web_alias}_api", first_party)
+    if routers:
+        project.patch_python(f"src/{app}/web/router.py", *routers)
+    if r.web and r.can("read"):
+        link = f'<li><a href="{r.route}">{r.title_plural}</a></li>'
+        project.insert_at_marker(f"src/{app}/web/templates/layout.html", NAV_MARKER, link)
+    _factories(project, r, force=force)
+
+
+def _include(module: str, name: str, alias: str, first_party: frozenset[str]) -> list[Edit]:
+    return [
+        EnsureImport(module, name, alias=alias, first_party=first_party),
+        EnsureModuleStatement(f"router.include_router({alias}.router)"),
+    ]
+
+
+def _factories(project: Project, r: Resource, *, force: bool) -> None:
+    """`make_post` in tests/factories.py, and one for each resource it references."""
+    path = "tests/factories.py"
+    source = project.read(path) or ""
+    first_party = frozenset({r.app})
+    names = [r.cls] + [r.enum_class(a) for a in r.enums if not a.private]
+    edits: list[Edit] = [EnsureImport(r.model_module, n, first_party=first_party) for n in names]
+    for module, name in samples.value_imports(r):
+        edits.append(EnsureImport(module, name or None, first_party=first_party))
+    for attribute in samples.arranged(r):
+        target = r.target(attribute)
+        factory = samples.factory_name(target.name.module)
+        if not re.search(rf"^def {factory}\b", source, re.MULTILINE):
+            edits.append(EnsureImport(target.module, target.name.name, first_party=first_party))
+            stand_in = samples.stand_in_factory(target.name.name, target.name.module)
+            edits.append(EnsureFunction(factory, stand_in))
+            project.warn(
+                f"{path}: {factory} was added for {target.name}, which scaffold did not "
+                "generate; give it the values a valid row needs."
+            )
+    code = samples.factory(r)
+    name = samples.factory_name(r.var)
+    edits.append(ReplaceFunction(name, code) if force else EnsureFunction(name, code))
+    project.patch_python(path, *edits)

@@ -1,0 +1,105 @@
+"""Primary keys, and what a resource that references another needs to know about it: where its
+model is, its table and its key. Only the target's own model file is read."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from scaffold.errors import UsageError
+from scaffold.naming import ResourceName
+from scaffold.project import Project
+
+
+@dataclass(frozen=True)
+class Key:
+    """A primary key type: its annotation, column types, default and an id no row has."""
+
+    python: str
+    column: str
+    migration: str
+    default: str | None  # the function called for new rows; None: the database numbers them
+    missing: str  # an id no row has, as Python source
+    missing_url: str  # the same id in a URL
+    imports: tuple[tuple[str, str], ...]
+
+
+KEYS: dict[str, Key] = {
+    "uuid": Key("uuid.UUID", "Uuid", "sa.Uuid()", "uuid.uuid4", "uuid.UUID(int=0)",
+                "00000000-0000-0000-0000-000000000000", (("uuid", ""), ("sqlalchemy", "Uuid"))),
+    "uuid7": Key("uuid.UUID", "Uuid", "sa.Uuid()", "uuid7", "uuid.UUID(int=0)",
+                 "00000000-0000-0000-0000-000000000000", (("uuid", ""), ("sqlalchemy", "Uuid"))),
+    "int": Key("int", "Integer", "sa.Integer()", None, "0", "0", (("sqlalchemy", "Integer"),)),
+}  # fmt: skip
+
+# The annotation of a model's `id`, as written, to its key type.
+_BY_ANNOTATION = {"uuid.UUID": "uuid", "UUID": "uuid", "int": "int"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A resource that another references, as read from its model file."""
+
+    name: ResourceName
+    module: str  # its model's module, e.g. my_app.accounts.user
+    path: str
+    table: str
+    key: Key
+
+
+def model_path(app: str, name: ResourceName) -> str:
+    """Where a resource's model lives: src/APP/<domain>/<resource>.py."""
+    return f"src/{app}/{name.domain_module}/{name.module}.py"
+
+
+def read_target(project: Project, app: str, name: ResourceName, needed_by: str) -> Target | None:
+    """The target's table and key; a missing model is bad input (UsageError), a model that
+    cannot be read is an issue on the project (None)."""
+    path = model_path(app, name)
+    source = project.read(path)
+    if source is None:
+        raise UsageError(
+            f"{needed_by} references {name}, which does not exist ({path} is missing). "
+            f"Create it first, e.g.: scaffold gen resource {name} name:string"
+        )
+    try:
+        tree = ast.parse(source, path)
+    except SyntaxError as error:
+        project.issue(
+            f"{path}:{error.lineno}: is not valid Python: {error.msg}. {needed_by} references "
+            f"{name}, so scaffold reads its model. Fix the file, then run the command again."
+        )
+        return None
+    found = _model_class(tree, name.name)
+    table, key = (_table(found), _key(found)) if found else (None, None)
+    if table is None or key is None:
+        project.issue(
+            f"{path}: scaffold could not find `class {name.name}` with a `__tablename__ = "
+            '"..."` and an `id: Mapped[uuid.UUID]` or `id: Mapped[int]` primary key in it, '
+            f"which {needed_by} needs to reference {name}."
+        )
+        return None
+    return Target(name, f"{app}.{name.domain_module}.{name.module}", path, table, KEYS[key])
+
+
+def _model_class(tree: ast.Module, name: str) -> ast.ClassDef | None:
+    return next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name), None)
+
+
+def _table(cls: ast.ClassDef) -> str | None:
+    for node in cls.body:
+        value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        named = any(isinstance(t, ast.Name) and t.id == "__tablename__" for t in targets)
+        if named and isinstance(value, ast.Constant) and isinstance(value.value, str):
+            return value.value
+    return None
+
+
+def _key(cls: ast.ClassDef) -> str | None:
+    for node in cls.body:
+        if isinstance(node, ast.AnnAssign) and ast.unparse(node.target) == "id":
+            annotation = node.annotation
+            if isinstance(annotation, ast.Subscript) and ast.unparse(annotation.value) == "Mapped":
+                return _BY_ANNOTATION.get(ast.unparse(annotation.slice).strip("'\""))
+    return None

@@ -1,0 +1,166 @@
+"""Writing Python source that ruff leaves alone: calls that fit on a line or take one argument
+a line, and import blocks sorted and grouped as ruff's isort rule wants them.
+
+A call too long for its line is exploded with a trailing comma, which ruff format keeps
+exploded (its "magic trailing comma"), so the output is stable whatever the names' lengths.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+LINE_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class Call:
+    """`func(arg, ...)`, where each argument is code or another Call. `brackets` may be "[]"
+    for a list literal (with an empty `func`)."""
+
+    func: str
+    args: Sequence[str | Call] = ()
+    explode: bool = False  # one argument a line even when all would fit on one
+    brackets: str = "()"
+
+    def render(self, indent: int = 0, prefix: str = "", suffix: str = "") -> str:
+        """The call as written at column `indent`, after `prefix` on its first line."""
+        start, end = f"{prefix}{self.func}{self.brackets[0]}", self.brackets[1] + suffix
+        one_line = f"{start}{', '.join(map(str, self.args))}{end}"
+        if not self.args or (not self.explode and indent + len(one_line) <= LINE_LENGTH):
+            return one_line
+        inner = indent + 4
+        lines = [" " * inner + render(arg, inner, suffix=",") for arg in self.args]
+        return "\n".join([start, *lines, " " * indent + end])
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def render(code: str | Call, indent: int = 0, prefix: str = "", suffix: str = "") -> str:
+    """`code` at column `indent`, after `prefix` and before `suffix` on its line(s)."""
+    if isinstance(code, Call):
+        return code.render(indent, prefix, suffix)
+    return f"{prefix}{code}{suffix}"
+
+
+def line(prefix: str, code: str | Call, indent: int = 0, suffix: str = "") -> str:
+    """One statement at `indent` (plus the spaces `prefix` starts with), e.g. a prefix
+    `title: Mapped[str] = ` then a call."""
+    stripped = prefix.lstrip(" ")
+    indent += len(prefix) - len(stripped)
+    head = f"{stripped}{code.func}(" if isinstance(code, Call) else ""
+    if head and stripped.endswith("= ") and indent + len(head) > LINE_LENGTH:
+        # Not even `name = call(` fits: ruff format puts the value in parentheses below.
+        inner = " " * (indent + 4) + render(code, indent + 4)
+        return f"{' ' * indent}{stripped}(\n{inner}\n{' ' * indent}){suffix}"
+    return " " * indent + render(code, indent, stripped, suffix)
+
+
+def signature(name: str, params: Sequence[str], returns: str, indent: int = 0) -> str:
+    """`def name(params) -> returns:`, one parameter a line when it is too long."""
+    return line("def ", Call(name, params), indent, suffix=f" -> {returns}:")
+
+
+def string_list(items: Iterable[str], **options: bool) -> Call:
+    """A list literal of strings, e.g. for `__all__`."""
+    return Call("", [f'"{item}"' for item in items], brackets="[]", **options)
+
+
+# Imports -----------------------------------------------------------------------------------
+
+
+def _member_key(name: str) -> tuple[int, str]:
+    """ruff's isort order inside `from x import ...`: CONSTANTS, Classes, then the rest."""
+    if len(name) > 1 and name.isupper():
+        return 0, name.lower()
+    return (1 if name[:1].isupper() else 2), name.lower()
+
+
+@dataclass
+class Imports:
+    """The imports a generated module needs, rendered as ruff's isort rule sorts them."""
+
+    first_party: frozenset[str]
+    modules: set[str] = field(default_factory=set)  # import x
+    names: dict[str, set[str]] = field(default_factory=dict)  # from x import a, b
+
+    def add(self, module: str, name: str = "") -> Imports:
+        """`import module` when `name` is empty, else `from module import name`."""
+        if name:
+            self.names.setdefault(module, set()).add(name)
+        else:
+            self.modules.add(module)
+        return self
+
+    def update(self, pairs: Iterable[tuple[str, str]]) -> Imports:
+        for module, name in pairs:
+            self.add(module, name)
+        return self
+
+    def render(self, indent: int = 0) -> str:
+        """The sections (standard library, third party, first party), a blank line apart."""
+        sections: dict[int, list[str]] = {}
+        for module in sorted(self.modules | set(self.names), key=str.lower):
+            straight = module in self.modules
+            section = sections.setdefault(self._section(module), [])
+            line = self._line(module, indent) if module in self.names else None
+            section_lines = [f"import {module}"] if straight else []
+            section.extend(section_lines + ([line] if line else []))
+        blocks = []
+        for number in sorted(sections):
+            lines = sections[number]
+            # Within a section, `import x` lines come before `from x import y` lines.
+            ordered = [x for x in lines if x.startswith("import ")] + [
+                x for x in lines if not x.startswith("import ")
+            ]
+            blocks.append("\n".join(" " * indent + line for line in ordered))
+        return "\n\n".join(blocks)
+
+    def _line(self, module: str, indent: int) -> str:
+        members = sorted(self.names[module], key=_member_key)
+        one_line = f"from {module} import {', '.join(members)}"
+        if indent + len(one_line) <= LINE_LENGTH:
+            return one_line
+        pad = " " * (indent + 4)
+        inner = "\n".join(f"{pad}{member}," for member in members)
+        return f"from {module} import (\n{inner}\n{' ' * indent})"
+
+    def _section(self, module: str) -> int:
+        top = module.split(".")[0]
+        if top == "__future__":
+            return -1
+        if top in sys.stdlib_module_names:
+            return 0
+        return 2 if top in self.first_party else 1
+
+
+def text(prefix: str, value: str, indent: int = 0) -> str:
+    """`prefix` then a string literal, split over lines in parentheses when too long."""
+    one_line = f"{prefix}{quote(value)}"
+    if indent + len(one_line) <= LINE_LENGTH:
+        return " " * indent + one_line
+    width = LINE_LENGTH - indent - 4 - 2
+    chunks, current = [], ""
+    for word in value.split(" "):
+        if current and len(current) + len(word) + 2 > width:  # a space, and one after it
+            chunks.append(current + " ")
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    chunks.append(current)
+    inner = "".join(" " * (indent + 4) + quote(chunk) + "\n" for chunk in chunks)
+    return f"{' ' * indent}{prefix}(\n{inner}{' ' * indent})"
+
+
+def quote(value: str) -> str:
+    """A string literal as ruff format writes it: double quotes, unless that needs escapes."""
+    if '"' in value and "'" not in value:
+        return f"'{value}'"
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def quoted(names: Iterable[str]) -> list[str]:
+    """String literals of `names`."""
+    return [quote(name) for name in names]

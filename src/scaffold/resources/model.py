@@ -1,0 +1,176 @@
+"""The lines of a resource's model module whose shape depends on its attributes: imports,
+columns, schema fields. The module's fixed parts are in templates/resource/model.py.jinja."""
+
+from __future__ import annotations
+
+from scaffold.attributes import Attribute
+from scaffold.pysource import Call, Imports, line
+from scaffold.resources.spec import Resource
+
+
+def imports(r: Resource) -> str:
+    found = Imports(frozenset({r.app}))
+    found.add("pydantic", "BaseModel").add("pydantic", "ConfigDict")
+    found.add("sqlalchemy.orm", "Mapped").add("sqlalchemy.orm", "mapped_column")
+    found.add(f"{r.app}.db", "Base").add("sqlalchemy.orm", "Session")
+    found.update(r.key.imports)
+    if r.enums:
+        found.add("enum").add("sqlalchemy", "Enum")
+    if r.references:
+        found.add("sqlalchemy", "ForeignKey").add("sqlalchemy.orm", "relationship")
+    if any(not r.is_self(a) for a in r.references):
+        found.add("typing", "TYPE_CHECKING")
+    if r.timestamps:
+        found.update(
+            [("datetime", "datetime"), ("sqlalchemy", "DateTime"), (f"{r.app}.db", "utcnow")]
+        )
+    if r.key_kind == "uuid7":
+        found.add(f"{r.app}.ids", "uuid7")
+    if any(_constraints(a) for a in r.public):
+        found.add("pydantic", "Field")
+    if not_null(r):
+        found.add("pydantic", "field_validator").add("typing", "Any")
+    if r.can("read"):
+        found.add("sqlalchemy", "func").add("sqlalchemy", "select")
+    if r.can("read") and r.references:
+        found.add("sqlalchemy.orm", "selectinload")
+    for attribute in r.attributes:
+        if attribute.target:
+            found.update(r.target(attribute).key.imports)
+        else:
+            found.update(attribute.info.imports)
+    return found.render()
+
+
+def type_checking_imports(r: Resource) -> str:
+    """The referenced models, imported for type checkers only: models import one another."""
+    found = Imports(frozenset({r.app}))
+    for attribute in r.references:
+        if not r.is_self(attribute):
+            target = r.target(attribute)
+            found.add(target.module, target.name.name)
+    return found.render(indent=4)
+
+
+def enums(r: Resource) -> list[tuple[str, tuple[str, ...]]]:
+    return [(r.enum_class(a), a.choices) for a in r.enums]
+
+
+def columns(r: Resource) -> list[str]:
+    """The model's column (and relationship) lines, in the order of the command."""
+    key = r.key
+    key_args = [key.column, "primary_key=True"] + (
+        [f"default={key.default}"] if key.default else []
+    )
+    lines = [_column("id", key.python, Call("mapped_column", key_args))]
+    for attribute in r.attributes:
+        lines.extend(_attribute_lines(r, attribute))
+    if r.timestamps:
+        stamp = "DateTime(timezone=True)"
+        lines.append(
+            _column("inserted_at", "datetime", Call("mapped_column", [stamp, "default=utcnow"]))
+        )
+        updated = Call("mapped_column", [stamp, "default=utcnow", "onupdate=utcnow"])
+        lines.append(_column("updated_at", "datetime", updated))
+    return lines
+
+
+def _column(name: str, annotation: str, call: Call) -> str:
+    return line(f"{name}: Mapped[{annotation}] = ", call, indent=4)
+
+
+def _attribute_lines(r: Resource, a: Attribute) -> list[str]:
+    optional = " | None" if a.nullable else ""
+    flags = [f"{flag}=True" for flag in ("unique", "index") if getattr(a, flag)]
+    default = a.default_source(r.enum_class(a))
+    defaults = [f"default={default}"] if default is not None else []
+    if a.target:
+        target = r.target(a)
+        on_delete = "SET NULL" if a.nullable else "CASCADE"
+        foreign = f'ForeignKey("{target.table}.id", ondelete="{on_delete}")'
+        index = [] if a.unique or a.index else ["index=True"]
+        call = Call("mapped_column", [target.key.column, foreign, *flags, *index])
+        remote = [f'remote_side="{r.cls}.id"'] if r.is_self(a) else []
+        relation = line(
+            f'{a.name}: Mapped["{a.target.name}{optional}"] = ', Call("relationship", remote), 4
+        )
+        return [_column(a.column, target.key.python + optional, call), relation]
+    kind = f"Enum({r.enum_class(a)}, native_enum=False)" if a.type == "enum" else a.info.column
+    return [
+        _column(
+            a.name, python_type(r, a) + optional, Call("mapped_column", [kind, *flags, *defaults])
+        )
+    ]
+
+
+def python_type(r: Resource, a: Attribute) -> str:
+    if a.target:
+        return r.target(a).key.python
+    return r.enum_class(a) if a.type == "enum" else a.info.python
+
+
+def str_expression(r: Resource) -> str:
+    fallback = f'f"{r.title} {{self.id}}"'
+    label = r.label_attribute
+    if label is None:
+        return fallback
+    return f"self.{label.name} or {fallback}" if label.nullable else f"self.{label.name}"
+
+
+# Schemas ------------------------------------------------------------------------------------
+
+
+def schema_fields(r: Resource, kind: str) -> list[str]:
+    """The fields of PostCreate ("create"), PostUpdate ("update") or PostRead ("read")."""
+    lines = [f"    id: {r.key.python}"] if kind == "read" else []
+    lines += [_field(r, a, kind) for a in r.public]
+    if kind == "read" and r.timestamps:
+        lines += ["    inserted_at: datetime", "    updated_at: datetime"]
+    return lines
+
+
+def _field(r: Resource, a: Attribute, kind: str) -> str:
+    name, python = a.column, python_type(r, a)
+    if kind == "read":
+        return f"    {name}: {python}{' | None' if a.nullable else ''}"
+    constraints = _constraints(a)
+    if kind == "update":
+        default: str | None = "None"
+        annotation = f"{python} | None"
+    else:
+        default = a.default_source(r.enum_class(a))
+        if default is None and a.nullable:
+            default = "None"
+        annotation = f"{python}{' | None' if a.nullable else ''}"
+    if not constraints:
+        return f"    {name}: {annotation}" + (f" = {default}" if default is not None else "")
+    given = [f"default={default}"] if default is not None else []
+    return line(f"    {name}: {annotation} = ", Call("Field", [*given, *constraints]), 0)
+
+
+def _constraints(a: Attribute) -> list[str]:
+    if a.type == "string":
+        return (["min_length=1"] if a.required else []) + ["max_length=255"]
+    if a.type == "text" and a.required:
+        return ["min_length=1"]
+    if a.type == "decimal":
+        return ["max_digits=12", "decimal_places=2"]
+    return []
+
+
+def not_null(r: Resource) -> list[str]:
+    """The fields PostUpdate may leave out but not set to null."""
+    return [a.column for a in r.public if not a.nullable]
+
+
+# Queries -------------------------------------------------------------------------------------
+
+
+def order_by(r: Resource) -> list[str]:
+    newest = [f"{r.cls}.inserted_at.desc()"] if r.timestamps else []
+    return [*newest, f"{r.cls}.id.desc()"]
+
+
+def eager_loads(r: Resource) -> list[str]:
+    """The referenced rows, loaded with the page that shows them."""
+    return [f"selectinload({r.cls}.{a.name})" for a in r.references]

@@ -1,0 +1,237 @@
+"""A resource as the command describes it, parsed once: its names, attributes, key, actions
+and where each of its files goes. Templates ask it; they never work names out themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from scaffold.attributes import Attribute, parse_attributes
+from scaffold.errors import UsageError
+from scaffold.keys import KEYS, Key, Target, model_path
+from scaffold.naming import ResourceName, parse_resource_name
+
+ACTIONS = ("create", "read", "update", "destroy")
+
+# Local names of the generated modules and tests: a resource (or its plural, or a reference's
+# variable in the tests) by one of these names would shadow them.
+_LOCALS = frozenset(
+    {
+        "changes", "choices", "client", "cls", "context", "count", "created", "data", "date",
+        "datetime", "enum", "error", "errors", "fetched", "first", "flash", "found", "func",
+        "gone", "items", "json", "limit", "link", "listed", "listing", "missing", "n", "name",
+        "offset", "overrides", "page_count", "page_number", "problems", "pytest", "query",
+        "render", "request", "response", "router", "second", "second_page", "select", "self",
+        "sequence", "session", "shown", "status_code", "template", "token", "total", "uuid",
+        "value", "values",
+    }
+)  # fmt: skip
+# Names the generated modules import: a model class by one of these names would clash.
+_IMPORTED = frozenset(
+    {
+        "JSON", "APIRouter", "Annotated", "Any", "Base", "BaseModel", "Boolean", "ConfigDict",
+        "CSRF", "Date", "DateTime", "Decimal", "Depends", "Enum", "Field", "Float", "ForeignKey",
+        "Form", "HTMLResponse", "HTTPException", "Integer", "IntegrityError", "Mapped",
+        "Numeric", "Query", "RedirectResponse", "Request", "Response", "Session", "SessionDep",
+        "String", "TestClient", "Text", "Uuid", "ValidationError", "Values",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Resource:
+    """`Blog.Post title:string ...` with its options; `targets` are the referenced resources,
+    read from their model files by the installer."""
+
+    name: ResourceName
+    app: str
+    attributes: tuple[Attribute, ...]
+    key_kind: str
+    table: str
+    timestamps: bool
+    actions: tuple[str, ...]
+    web: bool
+    api: bool
+    targets: Mapping[ResourceName, Target]
+
+    # Names ------------------------------------------------------------------------------
+
+    @property
+    def cls(self) -> str:  # Post
+        return self.name.name
+
+    @property
+    def var(self) -> str:  # post
+        return self.name.module
+
+    @property
+    def plural(self) -> str:  # posts
+        return self.name.plural
+
+    @property
+    def domain(self) -> str:  # blog
+        return self.name.domain_module
+
+    @property
+    def route(self) -> str:  # /posts
+        return self.name.route
+
+    @property
+    def human(self) -> str:  # post
+        return self.name.human
+
+    @property
+    def title(self) -> str:  # Post
+        return self.name.human.capitalize()
+
+    @property
+    def title_plural(self) -> str:  # Posts
+        return self.name.human_plural.capitalize()
+
+    @property
+    def key(self) -> Key:
+        return KEYS[self.key_kind]
+
+    @property
+    def model_module(self) -> str:  # my_app.blog.post
+        return f"{self.app}.{self.domain}.{self.var}"
+
+    @property
+    def web_alias(self) -> str:  # blog_posts, as web/router.py imports the pages
+        return f"{self.domain}_{self.plural}"
+
+    def enum_class(self, attribute: Attribute) -> str:  # PostStatus
+        return self.cls + "".join(part.capitalize() for part in attribute.name.split("_"))
+
+    def target(self, attribute: Attribute) -> Target:
+        assert attribute.target is not None
+        return self.targets[attribute.target]
+
+    def is_self(self, attribute: Attribute) -> bool:
+        return attribute.target == self.name
+
+    # Paths ------------------------------------------------------------------------------
+
+    @property
+    def model_path(self) -> str:
+        return model_path(self.app, self.name)
+
+    @property
+    def web_path(self) -> str:
+        return f"src/{self.app}/web/{self.domain}/{self.plural}.py"
+
+    @property
+    def api_path(self) -> str:
+        return f"src/{self.app}/api/{self.domain}/{self.plural}.py"
+
+    @property
+    def templates_dir(self) -> str:  # as the app's templates name them
+        return f"{self.domain}/{self.plural}"
+
+    @property
+    def test_dir(self) -> str:
+        return f"tests/{self.domain}"
+
+    # Attributes and actions -------------------------------------------------------------
+
+    @cached_property
+    def public(self) -> tuple[Attribute, ...]:
+        """What create accepts and read returns: every attribute but the private ones."""
+        return tuple(a for a in self.attributes if not a.private)
+
+    @property
+    def references(self) -> tuple[Attribute, ...]:
+        return tuple(a for a in self.attributes if a.target)
+
+    @property
+    def enums(self) -> tuple[Attribute, ...]:
+        return tuple(a for a in self.attributes if a.type == "enum")
+
+    @cached_property
+    def label_attribute(self) -> Attribute | None:
+        """The attribute a row is known by (its `__str__`): the first public string one."""
+        return next((a for a in self.public if a.type == "string"), None)
+
+    @property
+    def may_conflict(self) -> bool:
+        """Whether saving can break a constraint the schemas cannot check (unique, foreign)."""
+        return any(a.unique or a.target for a in self.attributes)
+
+    def can(self, *actions: str) -> bool:
+        return any(action in self.actions for action in actions)
+
+    @property
+    def functions(self) -> tuple[str, ...]:
+        """The domain functions generated for the chosen actions, in the order written."""
+        names = {
+            f"list_{self.plural}": self.can("read"),
+            f"count_{self.plural}": self.can("read"),
+            f"get_{self.var}": self.can("read", "update", "destroy"),
+            f"create_{self.var}": self.can("create"),
+            f"update_{self.var}": self.can("update"),
+            f"delete_{self.var}": self.can("destroy"),
+        }
+        return tuple(name for name, wanted in names.items() if wanted)
+
+    @property
+    def exports(self) -> tuple[str, ...]:
+        """What the domain's `__init__` exports from the model module."""
+        enums = tuple(self.enum_class(a) for a in self.enums)
+        schemas = (f"{self.cls}Create", f"{self.cls}Read", f"{self.cls}Update")
+        return (self.cls, *enums, *schemas, *self.functions)
+
+
+def parse(options: Mapping[str, Any], app: str) -> Resource:
+    """The resource an installer's options describe; bad input raises UsageError."""
+    name = parse_resource_name(options["name"])
+    attributes = tuple(parse_attributes(list(options["attributes"])))
+    actions = tuple(a for a in ACTIONS if a in options["actions"])
+    if not actions:
+        raise UsageError(f"--actions needs at least one of: {', '.join(ACTIONS)}.")
+    table = options["table"] or name.table
+    if not table.isidentifier() or table != table.lower():
+        raise UsageError(f"Invalid table name `{table}`: use lowercase letters, digits and _.")
+    _check_names(name, attributes)
+    for attribute in attributes:
+        if attribute.target == name and attribute.required:
+            raise UsageError(
+                f"`{attribute.name}` is a required reference of {name} to itself, so the first "
+                f"{name.human} could never be saved: drop `:required`."
+            )
+    return Resource(
+        name=name,
+        app=app,
+        attributes=attributes,
+        key_kind=options["primary_key"],
+        table=table,
+        timestamps=options["timestamps"],
+        actions=actions,
+        web=options["web"],
+        api=options["api"],
+        targets={},
+    )
+
+
+def _check_names(name: ResourceName, attributes: tuple[Attribute, ...]) -> None:
+    """Names that would shadow one another in the generated code: a clear error instead."""
+    clash = next((n for n in (name.module, name.plural) if n in _LOCALS), None)
+    if clash or name.domain_module in (name.module, name.plural):
+        taken = clash or name.domain_module
+        raise UsageError(
+            f"Invalid resource name `{name}`: its generated code would use `{taken}` both for "
+            f"{'its own locals' if clash else 'the domain'} and for {name.human_plural}. "
+            "Choose another name."
+        )
+    if name.name in _IMPORTED:
+        raise UsageError(
+            f"Invalid resource name `{name}`: `{name.name}` is also a name its modules import "
+            "(from SQLAlchemy, pydantic or FastAPI). Choose another name."
+        )
+    for attribute in attributes:
+        if attribute.target and attribute.name in _LOCALS | {name.module}:
+            raise UsageError(
+                f"Invalid attribute name `{attribute.name}`: the generated tests use it for "
+                f"something else; name the reference to {attribute.target} differently."
+            )

@@ -1,0 +1,228 @@
+"""`scaffold gen resource`, for real: several resources in one app (every type, an enum,
+references, uuid7 and int keys, one without pages), then the app installed as its README says:
+its own tests, its linters, its migrations against its models, its JSON API over HTTP, and its
+pages in a real browser. Then the same on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_scaffold
+from tests.support.apps import AppEnvironment
+
+pytestmark = pytest.mark.slow
+
+RESOURCES = [
+    ["Accounts.User", "email:string:required:unique", "name:string", "--primary-key", "int"],
+    [
+        "Blog.Post",
+        "title:string:required:unique",
+        "body:text",
+        "status:enum:draft,published:default=draft",
+        "featured:boolean",
+        "author:references:Accounts.User",
+    ],
+    [
+        "Blog.Comment",
+        "body:text:required",
+        "post:references:Blog.Post:required",
+        "reply_to:references:Blog.Comment",
+        "--primary-key",
+        "uuid7",
+    ],
+    [
+        "Shop.Product",
+        "name:string:required:index",
+        "sku:string:unique",
+        "price:decimal:required",
+        "stock:integer:default=0",
+        "weight:float",
+        "available:boolean:default=true",
+        "released_on:date",
+        "launched_at:datetime",
+        "ref:uuid",
+        "specs:json",
+        "kind:enum:physical,digital:required",
+        "notes:text:private",
+    ],
+    ["Shop.Tag", "label:string:required", "--no-web", "--actions", "create,read"],
+]
+
+
+def _make_app(folder: Path, name: str, *options: str) -> Path:
+    made = run_scaffold("new", name, "--yes", "--no-git", *options, cwd=folder)
+    assert made.returncode == 0, made.stdout + made.stderr
+    app = folder / name
+    for resource in RESOURCES:
+        result = run_scaffold("gen", "resource", *resource, "--yes", cwd=app)
+        assert result.returncode == 0, result.stdout + result.stderr
+    again = run_scaffold("gen", "resource", *RESOURCES[1], "--yes", cwd=app)
+    assert again.stdout.strip() == "No changes", again.stdout
+    return app
+
+
+def _assert_tests_pass(app_env: AppEnvironment, app: Path, env: dict | None = None) -> None:
+    result = app_env.run(app, "pytest", "-q", "-p", "no:cacheprovider", env=env, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"\b\d+ passed\b", result.stdout), result.stdout
+    assert " failed" not in result.stdout and " error" not in result.stdout
+
+
+def _assert_migrations_agree(app_env: AppEnvironment, app: Path, env: dict | None = None) -> None:
+    app_env.run(app, "alembic", "upgrade", "head", env=env)
+    checked = app_env.run(app, "alembic", "check", env=env, check=False)
+    output = checked.stdout + checked.stderr
+    assert checked.returncode == 0 and "No new upgrade operations detected" in output, output
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory, app_env: AppEnvironment) -> Path:
+    made = _make_app(tmp_path_factory.mktemp("resources"), "blog_app")
+    app_env.install(made)
+    return made
+
+
+@pytest.fixture(scope="module")
+def base_url(app: Path, app_env: AppEnvironment):
+    """The app served under uvicorn, on its migrated SQLite database."""
+    app_env.run(app, "alembic", "upgrade", "head")
+    with app_env.serve(app, "blog_app") as base:
+        yield base
+
+
+def test_the_apps_own_tests_pass(app_env: AppEnvironment, app: Path) -> None:
+    _assert_tests_pass(app_env, app)
+
+
+def test_the_app_is_ruff_clean(app_env: AppEnvironment, app: Path) -> None:
+    app_env.run(app, "ruff", "check", ".")
+    app_env.run(app, "ruff", "format", "--check", ".")
+
+
+def test_the_migrations_agree_with_the_models(app_env: AppEnvironment, app: Path) -> None:
+    _assert_migrations_agree(app_env, app)
+
+
+# The JSON API over HTTP ------------------------------------------------------------------------
+
+
+def _call(method: str, url: str, body: dict | None = None) -> tuple[int, object]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            text = response.read().decode()
+            return response.status, json.loads(text) if text else None
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read().decode() or "null")
+
+
+def test_the_json_api_over_http(base_url: str) -> None:
+    status, user = _call("POST", f"{base_url}/api/users", {"email": "ada@example.com"})
+    assert status == 201 and isinstance(user, dict) and isinstance(user["id"], int)
+    new_post = {"title": "Over HTTP", "status": "published", "author_id": user["id"]}
+    status, post = _call("POST", f"{base_url}/api/posts", new_post)
+    assert status == 201 and isinstance(post, dict), post
+    url = f"{base_url}/api/posts/{post['id']}"
+
+    assert _call("POST", f"{base_url}/api/posts", new_post)[0] == 409  # the title is unique
+    assert _call("POST", f"{base_url}/api/posts", {"status": "published"})[0] == 422
+    status, page = _call("GET", f"{base_url}/api/posts?limit=10")
+    assert status == 200 and isinstance(page, dict)
+    assert page["total"] >= 1 and post["id"] in [item["id"] for item in page["items"]]
+    status, shown = _call("GET", url)
+    assert status == 200 and isinstance(shown, dict) and shown["author_id"] == user["id"]
+    status, changed = _call("PATCH", url, {"title": "Changed over HTTP"})
+    assert status == 200 and isinstance(changed, dict) and changed["title"] == "Changed over HTTP"
+    assert _call("PATCH", url, {"title": None})[0] == 422
+    assert _call("DELETE", url) == (204, None)
+    assert _call("GET", url)[0] == 404
+    status, openapi = _call("GET", f"{base_url}/openapi.json")
+    assert status == 200 and isinstance(openapi, dict)
+    assert {"/api/posts", "/api/posts/{post_id}", "/api/tags"} <= set(openapi["paths"])
+    assert not any(path.startswith("/posts") for path in openapi["paths"])
+
+
+# The pages in a browser ------------------------------------------------------------------------
+
+
+def test_a_person_manages_posts_in_a_browser(app: Path, base_url: str, browser) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(f"{base_url}/")
+        page.click("nav >> text=Posts")
+        page.click("text=New post")
+
+        page.fill("#body", "Typed before the mistake.")
+        page.click("button[type=submit]")
+        assert page.locator("#title-error").inner_text() == "This field is required."
+        assert page.locator("#title").get_attribute("aria-invalid") == "true"
+        assert page.locator("#body").input_value() == "Typed before the mistake."
+        page.screenshot(path=str(app / "post_invalid.png"), full_page=True)
+
+        page.fill("#title", "From the browser")
+        page.select_option("#status", "published")
+        page.check("#featured")
+        page.click("button[type=submit]")
+        assert "Post created." in page.locator(".flash").inner_text()
+        assert page.locator("h1").inner_text() == "From the browser"
+        page.screenshot(path=str(app / "post_show.png"), full_page=True)
+
+        page.goto(f"{base_url}/posts")
+        row = page.locator("tr", has_text="From the browser")
+        assert row.count() == 1 and "Published" in row.inner_text()
+        page.screenshot(path=str(app / "posts_index.png"), full_page=True)
+
+        row.locator("text=Edit").click()
+        assert page.locator("#featured").is_checked()
+        page.fill("#title", "Edited in the browser")
+        page.click("button[type=submit]")
+        assert "Post updated." in page.locator(".flash").inner_text()
+        assert page.locator("h1").inner_text() == "Edited in the browser"
+
+        page.click("a.button-danger")
+        assert page.locator("h1").inner_text() == "Delete this post?"
+        page.screenshot(path=str(app / "post_delete.png"), full_page=True)
+        page.click("button.button-danger")
+        assert "Post deleted." in page.locator(".flash").inner_text()
+        assert page.url.endswith("/posts")
+        assert page.locator("tr", has_text="Edited in the browser").count() == 0
+    finally:
+        page.close()
+
+
+# PostgreSQL --------------------------------------------------------------------------------------
+
+
+def _fresh_database(app_env: AppEnvironment, app: Path, server: str, name: str) -> str:
+    url = server.replace("postgresql://", "postgresql+psycopg://")
+    script = (
+        "from sqlalchemy import create_engine, text\n"
+        f"engine = create_engine({url + '/postgres'!r}, isolation_level='AUTOCOMMIT')\n"
+        "with engine.connect() as c:\n"
+        f"    c.execute(text('DROP DATABASE IF EXISTS {name} WITH (FORCE)'))\n"
+        f"    c.execute(text('CREATE DATABASE {name}'))\n"
+    )
+    app_env.run(app, "python", "-c", script)
+    return f"{url}/{name}"
+
+
+def test_on_postgres_the_tests_pass_and_the_migrations_agree(
+    tmp_path_factory: pytest.TempPathFactory, app_env: AppEnvironment, postgres: str
+) -> None:
+    app = _make_app(tmp_path_factory.mktemp("resources-pg"), "pg_blog", "--db", "postgres")
+    app_env.install(app)
+
+    test_url = _fresh_database(app_env, app, postgres, "pg_blog_test")
+    _assert_tests_pass(app_env, app, env={"TEST_DATABASE_URL": test_url})
+    migrate_url = _fresh_database(app_env, app, postgres, "pg_blog_migrate")
+    _assert_migrations_agree(app_env, app, env={"DATABASE_URL": migrate_url})
+    app_env.run(app, "alembic", "downgrade", "base", env={"DATABASE_URL": migrate_url})
+    app_env.run(app, "ruff", "check", ".")
