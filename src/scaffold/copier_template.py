@@ -18,6 +18,8 @@ import jinja2
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
+from scaffold.rendering import bytecode_cache
+
 CONFIG = "copier.yml"
 
 
@@ -28,7 +30,11 @@ def render(template: Path, answers: Mapping[str, Any]) -> dict[str, str]:
     suffix = config.get("_templates_suffix", ".jinja")
     root = template / config.get("_subdirectory", "")
     context = _context(template, config, answers)
-    env = SandboxedEnvironment(loader=jinja2.FileSystemLoader(root), keep_trailing_newline=True)
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(root),
+        keep_trailing_newline=True,
+        bytecode_cache=bytecode_cache(),
+    )
     env.filters["to_nice_yaml"] = _to_nice_yaml
     files = {}
     for source in sorted(path for path in root.rglob("*") if path.is_file()):

@@ -5,6 +5,7 @@ Templates of files that are Jinja2 themselves (the app's HTML pages) use `[[ ]]`
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -42,5 +43,19 @@ def _environment(brackets: bool) -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # these are source files, not pages served to a browser
+        bytecode_cache=bytecode_cache(),
         **syntax,
     )
+
+
+@cache
+def bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs (in the user's cache folder), so a run does not
+    spend its time compiling the same templates again; None where that folder is not
+    writable. Jinja checks each template's source before it trusts the cache."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "scaffold"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder), "jinja-%s.cache")

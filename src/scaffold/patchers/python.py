@@ -8,6 +8,7 @@ find and the edit to make by hand. `apply_edits` runs a sequence of edits on a f
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import itertools
 import re
@@ -183,23 +184,30 @@ class EnsureModuleStatement:
 
 @dataclass(frozen=True)
 class EnsureKeywordArgument:
-    """`keyword=value` in the first call to `call`; a value the user already gave wins."""
+    """`keyword=value` in the first call to `call`; a value the user already gave wins.
+
+    With `first_argument`, the first call whose first positional argument has that code, e.g.
+    `app.add_middleware` with `SessionMiddleware` among several `app.add_middleware` calls.
+    """
 
     call: str
     keyword: str
     value: str
     function: str | None = None
+    first_argument: str | None = None
 
     def __call__(self, module: cst.Module) -> cst.Module | PatchError:
         inside = f" inside `{self.function}`" if self.function else ""
-        manual = _manual(f"In the call to `{self.call}`{inside}", f"{self.keyword}={self.value},")
+        called = f"{self.call}({self.first_argument}, ...)" if self.first_argument else self.call
+        manual = _manual(f"In the call to `{called}`{inside}", f"{self.keyword}={self.value},")
         scope = _function(module, self.function) if self.function else module
         if isinstance(scope, str):
             return PatchError(scope, manual)
-        finder = _FirstCall(_key(self.call))
+        first = _key(self.first_argument) if self.first_argument else None
+        finder = _FirstCall(_key(self.call), first)
         scope.visit(finder)
         if (call := finder.found) is None:
-            return PatchError(f"could not find a call to `{self.call}`{inside}", manual)
+            return PatchError(f"could not find a call to `{called}`{inside}", manual)
         if any(arg.keyword and arg.keyword.value == self.keyword for arg in call.args):
             return module
         no_space = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
@@ -335,15 +343,22 @@ class _FirstCall(cst.CSTVisitor):
     Not `libcst.matchers.findall`: importing the matchers doubles the start-up time.
     """
 
-    def __init__(self, key: tuple[str, ...]) -> None:
+    def __init__(self, key: tuple[str, ...], first: tuple[str, ...] | None = None) -> None:
         super().__init__()
         self.key = key
+        self.first = first  # the code of the first positional argument, when it matters
         self.found: cst.Call | None = None
 
     def visit_Call(self, node: cst.Call) -> bool:
-        if self.found is None and _key(_code(node.func)) == self.key:
+        if self.found is None and _key(_code(node.func)) == self.key and self._first_fits(node):
             self.found = node
         return self.found is None
+
+    def _first_fits(self, node: cst.Call) -> bool:
+        if self.first is None:
+            return True
+        positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
+        return bool(positional) and _key(_code(positional[0].value)) == self.first
 
 
 def _from_module(node: cst.ImportFrom) -> str:
@@ -371,15 +386,20 @@ _LAYOUT = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tok
 _CLOSING = {")", "]", "}"}
 
 
+# Nodes are immutable and compare by identity, and edits of one file see the same nodes
+# again and again: their code is worth remembering.
+@functools.lru_cache(maxsize=16384)
 def _code(node: cst.CSTNode) -> str:
     return cst.Module([]).code_for_node(node)
 
 
+@functools.lru_cache(maxsize=16384)
 def _source(statement: cst.BaseStatement) -> str:
     """A statement's code without the comments and blank lines above it."""
     return _code(statement.with_changes(leading_lines=()))
 
 
+@functools.lru_cache(maxsize=16384)
 def _key(code: str) -> tuple[str, ...]:
     """The code's tokens without whitespace and comments, so that layout never matters.
 

@@ -1,0 +1,108 @@
+"""Does `gen resource` cost grow with the project? And how does it compare with Django?
+
+    python bench/gen_resource.py [--runs N]
+
+Times `scaffold gen resource` (a real run, written to disk, on a fresh copy each time) in an
+app with 5 resources and in one with 100, and Django's `makemigrations --dry-run` in a
+project whose app has 100 models, alternating so that noise on a shared machine falls on
+all three. Goals: 100 resources at most 1.25x the time of 5, and at or below Django's time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from scaffold import journal
+from scaffold.project import Project
+
+BIN = Path(sys.executable).parent
+COMMAND = ["gen", "resource", "Shop.Product", "name:string:required", "price:decimal", "--yes"]
+
+
+def _app(folder: Path, resources: int) -> Path:
+    """An app with `resources` resources, generated through the installer API (fast)."""
+    scaffold = str(BIN / "scaffold")
+    subprocess.run([scaffold, "new", "app", "--yes", "--no-git"], cwd=folder, check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+    root = folder / "app"
+    for number in range(resources):
+        project = Project(root)
+        project.compose(
+            "resource",
+            name=f"Catalog.Thing{number}",
+            attributes=["title:string:required", "body:text", f"rank{number}:integer"],
+        )
+        assert not project.issues, project.issues
+        journal.apply(root, project.changes(), command="bench")
+    return root
+
+
+def _django(folder: Path, models: int) -> Path:
+    django = str(BIN / "django-admin")
+    subprocess.run([django, "startproject", "mysite"], cwd=folder, check=True)
+    root = folder / "mysite"
+    subprocess.run([sys.executable, "manage.py", "startapp", "catalog"], cwd=root, check=True)
+    settings = root / "mysite" / "settings.py"
+    settings.write_text(settings.read_text().replace(
+        "INSTALLED_APPS = [", "INSTALLED_APPS = [\n    'catalog',"))  # fmt: skip
+    body = "from django.db import models\n\n" + "".join(
+        f"\nclass Thing{n}(models.Model):\n    title = models.CharField(max_length=255)\n"
+        f"    body = models.TextField(null=True)\n    rank{n} = models.IntegerField(null=True)\n"
+        for n in range(models)
+    )
+    (root / "catalog" / "models.py").write_text(body)
+    return root
+
+
+def _timed_scaffold(app: Path, scratch: Path) -> float:
+    copy = scratch / f"copy-{time.monotonic_ns()}"
+    shutil.copytree(app, copy, symlinks=True)
+    start = time.perf_counter()
+    subprocess.run([str(BIN / "scaffold"), *COMMAND], cwd=copy, check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+    elapsed = time.perf_counter() - start
+    shutil.rmtree(copy)
+    return elapsed
+
+
+def _timed_django(site: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "manage.py", "makemigrations", "--dry-run"], cwd=site,
+                   check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    runs = parser.parse_args().runs
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        for name in ("small", "large", "django", "scratch"):
+            (base / name).mkdir()
+        small, large = _app(base / "small", 5), _app(base / "large", 100)
+        site = _django(base / "django", 100)
+        times: dict[str, list[float]] = {"5 resources": [], "100 resources": [], "django": []}
+        for _ in range(runs + 1):  # the first round warms the file cache, and is dropped
+            times["5 resources"].append(_timed_scaffold(small, base / "scratch"))
+            times["100 resources"].append(_timed_scaffold(large, base / "scratch"))
+            times["django"].append(_timed_django(site))
+    medians = {name: statistics.median(values[1:]) for name, values in times.items()}
+    for name, value in medians.items():
+        print(f"{name:<16} {value * 1000:7.0f} ms")
+    growth = medians["100 resources"] / medians["5 resources"]
+    versus = medians["100 resources"] / medians["django"]
+    print(f"growth 5 -> 100 resources: {growth:.2f}x (goal <= 1.25)")
+    print(f"100 resources vs Django makemigrations --dry-run on 100 models: {versus:.2f} "
+          "(goal <= 1.00)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
