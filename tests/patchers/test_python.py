@@ -793,6 +793,35 @@ def test_keyword_in_a_missing_call() -> None:
     assert error.problem == "could not find a function `create_app`"
 
 
+def test_keyword_in_the_call_with_a_given_first_argument() -> None:
+    before = """\
+        def create_app():
+            app.add_middleware(ScopeMiddleware)
+            app.add_middleware(
+                SessionMiddleware,
+                secret_key=key,
+            )
+    """
+    after = """\
+        def create_app():
+            app.add_middleware(ScopeMiddleware)
+            app.add_middleware(
+                SessionMiddleware,
+                secret_key=key,
+                max_age=None,
+            )
+    """
+    edit = EnsureKeywordArgument(
+        "app.add_middleware", "max_age", "None", "create_app", first_argument="SessionMiddleware"
+    )
+    assert_edit(edit, before, after)
+    error = assert_fails(edit, "def create_app():\n    app.add_middleware(ScopeMiddleware)\n")
+    assert error.problem == (
+        "could not find a call to `app.add_middleware(SessionMiddleware, ...)` inside `create_app`"
+    )
+    assert "max_age=None," in (error.manual or "")
+
+
 # EnsureFunction, EnsureClass
 
 

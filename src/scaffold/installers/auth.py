@@ -1,0 +1,103 @@
+"""`auth`: user accounts, by password, by emailed link (magic link), or both.
+
+The app gets an `accounts` domain (users, tokens, the functions pages call), pages under
+/users, sessions with "remember me", guards for routes, rate limits, email through the mailer,
+tests for every flow, and the migration for its tables.
+
+The strategies installed are recorded in `[tool.scaffold] auth_strategies`. Running again with
+another strategy adds just what that one needs: the files the generator now renders
+differently are updated where the user has not edited them (see scaffold.template_tree).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from scaffold import migrations
+from scaffold.auth import migration
+from scaffold.auth.strategies import STRATEGIES, ordered, render_files
+from scaffold.auth.wiring import wire_core, wire_strategy
+from scaffold.declare import Option, installer
+from scaffold.project import Project
+from scaffold.template_tree import stage_tree
+
+CONFIG_KEY = "auth_strategies"
+
+
+@installer(
+    "auth",
+    summary="User accounts: register, log in by password and/or emailed link, settings.",
+    options=[
+        Option(
+            "strategy",
+            default=list(STRATEGIES),
+            multiple=True,
+            choices=STRATEGIES,
+            help="How people log in: password, magic_link (repeat for both; default: both).",
+        )
+    ],
+)
+def auth(project: Project, options: Mapping[str, Any]) -> None:
+    app = project.app
+    installed = _installed(project)
+    if installed is None:
+        return
+    wanted = ordered({*installed, *options["strategy"]})
+    project.compose("domain", name="Accounts")
+    project.compose("mailer")
+    old = render_files(app, installed) if installed else {}
+    stage_tree(project, render_files(app, wanted), old)
+    if not installed:
+        migrations.add_revision(project, migration.MESSAGE, migration.UPGRADE, migration.DOWNGRADE)
+    wire_core(project, app)
+    for strategy in wanted:
+        wire_strategy(project, app, strategy)
+    project.set_config(CONFIG_KEY, wanted)
+    added = [name for name in wanted if name not in installed]
+    project.notice(_next_steps(app, wanted, added, first=not installed))
+
+
+def _installed(project: Project) -> list[str] | None:
+    """The strategies installed before (none yet: []); None, with an issue, if unreadable."""
+    value = project.config().get(CONFIG_KEY, [])
+    if isinstance(value, list) and all(item in STRATEGIES for item in value):
+        return ordered(value)
+    allowed = ", ".join(f'"{name}"' for name in STRATEGIES)
+    project.issue(
+        f"pyproject.toml: [tool.scaffold] {CONFIG_KEY} should list the installed strategies, "
+        f"among {allowed}; it is {value!r}. Fix it by hand, then run the command again."
+    )
+    return None
+
+
+def _next_steps(app: str, strategies: list[str], added: list[str], first: bool) -> str:
+    """What to do after the write: install, migrate, try it; and what production needs."""
+    names = " and ".join(added or strategies).replace("_", " ")
+    lines = [f"\nLog-in by {names} is ready. Next:"]
+    if first or "password" in added:
+        lines.append('  pip install -e ".[dev]"     (new dependencies)')
+    if first:
+        lines.append(
+            "  alembic upgrade head         (tables users, user_tokens, rate_limit_counters, "
+            "mailbox_messages)"
+        )
+    lines += [
+        f"  uvicorn --factory {app}.main:create_app --reload, then open /users/register; "
+        "in development, sent emails appear at /dev/mailbox.",
+        "Guard a page with `dependencies=[Depends(require_authenticated_user)]` from "
+        f"{app}.web.user_auth; templates see `current_scope`.",
+        "Before production (APP_ENV=prod):",
+        "  - SECRET_KEY: a long random value; it signs the session and remember-me cookies.",
+        "  - SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, MAIL_FROM: the app does not "
+        "start in prod without SMTP_HOST.",
+        "  - APP_URL=https://your.domain: links in emails are built from it, never from the "
+        "Host header of a request.",
+        "  - HTTPS only: in prod the cookies are Secure; terminate TLS in front of the app "
+        "and send HSTS.",
+        "  - Behind a proxy or load balancer, run uvicorn with --proxy-headers "
+        "--forwarded-allow-ips=<its address>, so rate limits see each client's address.",
+        "  - RATE_LIMIT_URL=redis://... keeps rate-limit counters in Redis "
+        '(pip install -e ".[redis]").',
+    ]
+    return "\n".join(lines)
