@@ -141,3 +141,18 @@ def test_ctrl_c_at_the_prompt_exits_130_and_writes_nothing(tmp_path: Path) -> No
     assert process.returncode == 130
     assert "Interrupted; nothing was written." in err
     assert _listing(tmp_path) == []
+
+
+@pytest.mark.parametrize("db", ["sqlite", "postgres"])
+@pytest.mark.parametrize("name", ["a", "abcdefghijklmnopqrstuvwxyz0123"])
+def test_apps_of_any_allowed_name_length_are_ruff_clean(scaffold, tmp_path, name, db) -> None:
+    assert scaffold("new", name, "--db", db, "--yes", "--no-git", cwd=tmp_path).returncode == 0
+    app = tmp_path / name
+    for command in (["check", "--quiet", "."], ["format", "--check", "--quiet", "."]):
+        result = subprocess.run(["ruff", *command], cwd=app, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_app_names_are_at_most_30_characters(scaffold, tmp_path: Path) -> None:
+    result = scaffold("new", "a" * 31, "--yes", cwd=tmp_path)
+    assert result.returncode == 2 and "30 characters or fewer" in result.stderr

@@ -84,6 +84,7 @@ def new(
     options = _options(yes, dry_run, check, force, skip, full_diff)
     with _reporting():
         from scaffold.naming import check_app_name
+        from scaffold.plugins import run_installer
         from scaffold.project import Project
 
         check_app_name(name)
@@ -92,8 +93,8 @@ def new(
 
         def build(project: Project) -> None:
             project.compose("app", name=name, db=db.value)
-            for extra in extras:
-                project.compose(extra)
+            for extra in extras:  # as `scaffold install EXTRA` would, versions recorded
+                run_installer(project, extra, [])
             if not no_git:
                 _add_git_tasks(project)
 

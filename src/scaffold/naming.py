@@ -41,9 +41,17 @@ def check_app_name(name: str) -> str:
     return name
 
 
+MAX_APP_NAME = 30
+
+
 def _package_name_problem(name: str) -> str | None:
     if not name:
         return "it is empty"
+    if len(name) > MAX_APP_NAME:
+        return (
+            f"keep it to {MAX_APP_NAME} characters or fewer (it names the package, the "
+            "database and the app's command)"
+        )
     if name[0].isdigit():
         return "a Python package name cannot start with a digit"
     if not _PACKAGE.match(name):
