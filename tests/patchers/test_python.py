@@ -13,6 +13,7 @@ from scaffold.patchers.python import (
     Edit,
     EnsureClass,
     EnsureClassAttribute,
+    EnsureDictEntry,
     EnsureFunction,
     EnsureImport,
     EnsureKeywordArgument,
@@ -477,6 +478,53 @@ def test_first_import_goes_at_the_top_two_lines_above_a_def(tmp_path: Path) -> N
     assert_edit(EnsureImport("os"), before, after)
     assert_ruff_passes(after, tmp_path)
     assert apply_edits("", [EnsureImport("os")]) == "import os\n"
+
+
+# EnsureDictEntry
+
+
+def test_add_an_entry_to_a_dict_laid_out_one_entry_a_line() -> None:
+    before = """\
+        COMMANDS: dict[str, Command] = {
+            "serve": Command("Serve the app.", serve),  # uvicorn
+            "routes": Command("List the routes.", routes),
+        }
+    """
+    after = """\
+        COMMANDS: dict[str, Command] = {
+            "serve": Command("Serve the app.", serve),  # uvicorn
+            "routes": Command("List the routes.", routes),
+            "admin": Command("Grant admin rights.", rights.run),
+        }
+    """
+    assert_edit(
+        EnsureDictEntry("COMMANDS", '"admin"', 'Command("Grant admin rights.", rights.run)'),
+        before,
+        after,
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("x = {}\n", "x = {'k': 3}\n"),
+        ("x = {'a': 1}\n", "x = {'a': 1, 'k': 3}\n"),
+        ("x = {'a': 1,}\n", "x = {'a': 1, 'k': 3,}\n"),
+    ],
+)
+def test_add_an_entry_to_a_one_line_dict(before: str, after: str) -> None:
+    assert_edit(EnsureDictEntry("x", "'k'", "3"), before, after)
+
+
+def test_an_entry_already_there_keeps_its_value() -> None:
+    source = 'COMMANDS = {\n    "admin": my_own_admin_command,\n}\n'
+    assert apply_edits(source, [EnsureDictEntry("COMMANDS", "'admin'", "other")]) == source
+
+
+def test_a_missing_dict_is_an_error_with_the_manual_edit() -> None:
+    error = assert_fails(EnsureDictEntry("COMMANDS", '"admin"', "admin"), "COMMANDS = []\n")
+    assert "could not find a dict assigned to `COMMANDS`" in error.describe("cli.py")
+    assert '"admin": admin,' in error.describe("cli.py")
 
 
 # AppendToList

@@ -19,6 +19,7 @@ from scaffold.auth import migration
 from scaffold.auth.strategies import STRATEGIES, ordered, render_files
 from scaffold.auth.wiring import wire_core, wire_strategy
 from scaffold.declare import Option, installer
+from scaffold.installers.admin import stage_guard
 from scaffold.project import Project
 from scaffold.template_tree import stage_tree
 
@@ -54,6 +55,8 @@ def auth(project: Project, options: Mapping[str, Any]) -> None:
     for strategy in wanted:
         wire_strategy(project, app, strategy)
     project.set_config(CONFIG_KEY, wanted)
+    if project.config().get("admin"):
+        stage_guard(project)  # with auth, the admin lets in signed-in admins only
     added = [name for name in wanted if name not in installed]
     project.notice(_next_steps(app, wanted, added, first=not installed))
 

@@ -126,6 +126,27 @@ class AppendToList:
 
 
 @dataclass(frozen=True)
+class EnsureDictEntry:
+    """The entry `key: value` in the dict assigned to `target` (at module level); an entry the
+    dict already has for `key` stays as it is."""
+
+    target: str
+    key: str
+    value: str
+
+    def __call__(self, module: cst.Module) -> cst.Module | PatchError:
+        manual = _manual(f"In the dict assigned to `{self.target}`", f"{self.key}: {self.value},")
+        found = _assigned_list(module.body, self.target, cst.Dict)
+        if found is None:
+            return PatchError(f"could not find a dict assigned to `{self.target}`", manual)
+        keys = {_dict_key(_code(e.key)) for e in found.elements if isinstance(e, cst.DictElement)}
+        if _dict_key(self.key) in keys:
+            return module
+        entry = cst.DictElement(cst.parse_expression(self.key), cst.parse_expression(self.value))
+        return _replace(module, found, _add_entry(found, entry))
+
+
+@dataclass(frozen=True)
 class EnsureStatement:
     """A statement in the body of `function` ("create_app" or "Class.method")."""
 
@@ -296,18 +317,24 @@ def _statements(node: cst.Module | cst.FunctionDef | cst.ClassDef) -> Sequence[c
     return node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
 
 
-def _assigned_list(statements: Sequence[cst.BaseStatement], target: str) -> cst.List | None:
-    """The list last assigned to `target` (plain or annotated), the one in effect."""
-    lists = [
+_Literal = TypeVar("_Literal", cst.List, cst.Dict)
+
+
+def _assigned_list(
+    statements: Sequence[cst.BaseStatement], target: str, kind: type[_Literal] = cst.List
+) -> _Literal | None:
+    """The list (or other `kind` of literal) last assigned to `target`, plain or annotated:
+    the one in effect."""
+    values = [
         node.value
         for line in statements
         if isinstance(line, cst.SimpleStatementLine)
         for node in line.body
         if isinstance(node, cst.Assign | cst.AnnAssign)
         and _assigns(node, target)
-        and isinstance(node.value, cst.List)
+        and isinstance(node.value, kind)
     ]
-    return lists[-1] if lists else None
+    return values[-1] if values else None
 
 
 def _assigns(node: cst.BaseSmallStatement, name: str) -> bool:
@@ -376,6 +403,16 @@ def _contains(body: Sequence[cst.BaseStatement], statement: cst.BaseStatement) -
     return any(_key(_source(s)) == key for s in body)
 
 
+def _dict_key(code: str) -> object:
+    """A key's value if it is a literal (`'a'` is `"a"`), else its code."""
+    try:
+        value = ast.literal_eval(code)
+        hash(value)
+    except (ValueError, TypeError, SyntaxError):
+        return ("code", _key(code))
+    return ("value", value)
+
+
 def _starts_with(statement: cst.BaseStatement, prefix: str) -> bool:
     return _source(statement).startswith(prefix)
 
@@ -414,7 +451,7 @@ def _key(code: str) -> tuple[str, ...]:
 
 # Changing things.
 
-_Item = TypeVar("_Item", cst.BaseElement, cst.Arg, cst.ImportAlias)
+_Item = TypeVar("_Item", cst.BaseElement, cst.BaseDictElement, cst.Arg, cst.ImportAlias)
 _Space: TypeAlias = cst.BaseParenthesizableWhitespace
 _NONE = cst.SimpleWhitespace("")
 
@@ -461,6 +498,14 @@ def _add_element(node: cst.List, element: cst.Element) -> cst.List:
     elements, tail = _append(node.elements, element, opening, tail)
     rbracket = node.rbracket.with_changes(whitespace_before=tail)
     return node.with_changes(elements=elements, rbracket=rbracket)
+
+
+def _add_entry(node: cst.Dict, entry: cst.DictElement) -> cst.Dict:
+    # As in a list, the whitespace before `}` belongs to the brace.
+    opening, tail = node.lbrace.whitespace_after, node.rbrace.whitespace_before
+    elements, tail = _append(node.elements, entry, opening, tail)
+    rbrace = node.rbrace.with_changes(whitespace_before=tail)
+    return node.with_changes(elements=elements, rbrace=rbrace)
 
 
 def _add_arg(call: cst.Call, arg: cst.Arg) -> cst.Call:

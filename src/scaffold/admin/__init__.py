@@ -1,0 +1,1 @@
+"""What `scaffold install admin` generates: a view of each resource, read from its model."""
