@@ -372,3 +372,19 @@ def test_install_then_no_changes_through_the_cli(shop: Path) -> None:
     view = run_scaffold("install", "admin_view", "--name", "Blog.Post", "--yes", cwd=shop)
     assert view.returncode == 2
     assert "src/shop/blog/post.py is missing" in view.stdout + view.stderr
+
+
+def test_gen_resource_adds_its_admin_view_unless_no_admin(tmp_path: Path) -> None:
+    from tests.conftest import run_scaffold
+
+    assert run_scaffold("new", "shop", "--yes", "--no-git", cwd=tmp_path).returncode == 0
+    app = tmp_path / "shop"
+    assert run_scaffold("install", "admin", "--yes", cwd=app).returncode == 0
+    made = run_scaffold("gen", "resource", "Blog.Post", "title:string", "--yes", cwd=app)
+    assert made.returncode == 0, made.stderr
+    assert (app / "src/shop/admin/blog_posts.py").is_file()
+    skipped = run_scaffold(
+        "gen", "resource", "Blog.Note", "body:text", "--no-admin", "--yes", cwd=app
+    )
+    assert skipped.returncode == 0, skipped.stderr
+    assert not (app / "src/shop/admin/blog_notes.py").exists()

@@ -109,6 +109,70 @@ def test_the_migrations_agree_with_the_models(app_env: AppEnvironment, app: Path
     _assert_migrations_agree(app_env, app)
 
 
+# Names a user expects to work ------------------------------------------------------------------
+
+# Side by side in one app: models called like what the generated modules import (Session,
+# Response, Request, Query, Form, Field, Date), rows called like the app's own things (`request`,
+# `session`, `client`, `date`, `sequence`), references to them, and domains called like the
+# locals of the generated code used to be (Data, Search, Stats, Events).
+COMMON_NAMES = [
+    ["Shop.Item", "name:string:required", "price:decimal"],
+    ["Tracking.Session", "label:string", "started_at:datetime"],
+    ["Events.Response", "body:text:required"],
+    ["Support.Request", "subject:string:required", "response:references:Events.Response"],
+    ["Events.Date", "day:date:required", "note:text"],
+    ["Shop.Form", "title:string:required"],
+    [
+        "Shop.Order",
+        "number:string:required:unique",
+        "item:references:Shop.Item:required",
+        "session:references:Tracking.Session",
+        "request:references:Support.Request",
+        "form:references:Shop.Form",
+        "date:references:Events.Date",
+        "status:enum:open,paid:default=open",
+    ],
+    ["Blog.Link", "url:string:required"],
+    ["Blog.Field", "label:string:required", "form:references:Shop.Form"],
+    ["Blog.Context", "label:string"],
+    ["Blog.Status", "label:string", "--primary-key", "int"],
+    ["Polls.Choice", "label:string:required", "--primary-key", "int"],
+    ["Cms.Page", "title:string:required", "parent:references:Cms.Page"],
+    ["Search.Query", "terms:string:required", "--primary-key", "uuid7"],
+    ["Billing.Limit", "amount:integer:required"],
+    ["Stats.Count", "amount:integer"],
+    ["Data.Total", "amount:float", "counted_on:date"],
+    ["Catalog.Name", "label:string:required:unique"],
+    ["Ops.Error", "message:text"],
+    ["Mail.Template", "subject:string", "body:text"],
+    ["Lab.Sequence", "code:string:unique", "started_on:date"],
+    ["Net.Client", "host:string:required"],
+    ["Net.Router", "host:string", "client:references:Net.Client:required"],
+    ["Shop.Offset", "amount:integer"],
+    ["Survey.Value", "amount:decimal"],
+]
+
+
+@pytest.fixture(scope="module")
+def names_app(tmp_path_factory: pytest.TempPathFactory, app_env: AppEnvironment) -> Path:
+    folder = tmp_path_factory.mktemp("names")
+    made = run_scaffold("new", "names_app", "--yes", "--no-git", cwd=folder)
+    assert made.returncode == 0, made.stdout + made.stderr
+    app = folder / "names_app"
+    for resource in COMMON_NAMES:
+        result = run_scaffold("gen", "resource", *resource, "--yes", cwd=app)
+        assert result.returncode == 0, result.stdout + result.stderr
+    app_env.install(app)
+    return app
+
+
+def test_common_names_work_together(app_env: AppEnvironment, names_app: Path) -> None:
+    _assert_tests_pass(app_env, names_app)
+    app_env.run(names_app, "ruff", "check", ".")
+    app_env.run(names_app, "ruff", "format", "--check", ".")
+    _assert_migrations_agree(app_env, names_app)
+
+
 # The JSON API over HTTP ------------------------------------------------------------------------
 
 

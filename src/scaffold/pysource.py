@@ -58,6 +58,34 @@ def line(prefix: str, code: str | Call, indent: int = 0, suffix: str = "") -> st
     return " " * indent + render(code, indent, stripped, suffix)
 
 
+def comprehension(
+    prefix: str, element: str, loop: str, indent: int = 0, suffix: str = "", brackets: str = "[]"
+) -> str:
+    """`prefix[element for ...]suffix` at `indent`, split as ruff format splits it: inside the
+    brackets first, then the element and the loop on a line each."""
+    pad, inner, (start, end) = " " * indent, " " * (indent + 4), brackets
+    one_line = f"{pad}{prefix}{start}{element} {loop}{end}{suffix}"
+    if len(one_line) <= LINE_LENGTH:
+        return one_line
+    body = f"{inner}{element} {loop}"
+    if len(body) > LINE_LENGTH:
+        body = f"{inner}{element}\n{inner}{loop}"
+    return f"{pad}{prefix}{start}\n{body}\n{pad}{end}{suffix}"
+
+
+def assertion(code: str | Call, rest: str, indent: int = 4) -> str:
+    """`assert code rest` (`rest` like `is None`), in parentheses over lines when too long, as
+    ruff format writes it."""
+    one_line = line(f"{' ' * indent}assert ", code, suffix=f" {rest}")
+    if "\n" not in one_line and len(one_line) <= LINE_LENGTH:
+        return one_line
+    inner = indent + 4
+    together = line(" " * inner, code, suffix=f" {rest}")
+    if "\n" in together or len(together) > LINE_LENGTH:
+        together = line(" " * inner, code) + f"\n{' ' * inner}{rest}"
+    return f"{' ' * indent}assert (\n{together}\n{' ' * indent})"
+
+
 def signature(name: str, params: Sequence[str], returns: str, indent: int = 0) -> str:
     """`def name(params) -> returns:`, one parameter a line when it is too long."""
     return line("def ", Call(name, params), indent, suffix=f" -> {returns}:")
@@ -83,15 +111,15 @@ class Imports:
     """The imports a generated module needs, rendered as ruff's isort rule sorts them."""
 
     first_party: frozenset[str]
-    modules: set[str] = field(default_factory=set)  # import x
+    modules: dict[str, str] = field(default_factory=dict)  # import x [as alias]: x -> alias
     names: dict[str, set[str]] = field(default_factory=dict)  # from x import a, b
 
-    def add(self, module: str, name: str = "") -> Imports:
-        """`import module` when `name` is empty, else `from module import name`."""
+    def add(self, module: str, name: str = "", *, alias: str = "") -> Imports:
+        """`import module [as alias]` when `name` is empty, else `from module import name`."""
         if name:
             self.names.setdefault(module, set()).add(name)
         else:
-            self.modules.add(module)
+            self.modules[module] = alias or self.modules.get(module, "")
         return self
 
     def update(self, pairs: Iterable[tuple[str, str]]) -> Imports:
@@ -102,12 +130,13 @@ class Imports:
     def render(self, indent: int = 0) -> str:
         """The sections (standard library, third party, first party), a blank line apart."""
         sections: dict[int, list[str]] = {}
-        for module in sorted(self.modules | set(self.names), key=str.lower):
-            straight = module in self.modules
+        for module in sorted(set(self.modules) | set(self.names), key=str.lower):
             section = sections.setdefault(self._section(module), [])
-            line = self._line(module, indent) if module in self.names else None
-            section_lines = [f"import {module}"] if straight else []
-            section.extend(section_lines + ([line] if line else []))
+            if module in self.modules:
+                alias = self.modules[module]
+                section.append(f"import {module}" + (f" as {alias}" if alias else ""))
+            if module in self.names:
+                section.append(self._line(module, indent))
         blocks = []
         for number in sorted(sections):
             lines = sections[number]

@@ -18,7 +18,7 @@ from scaffold.declare import Option, installer
 from scaffold.errors import UsageError
 from scaffold.installers.domain import domain_package
 from scaffold.keys import Target, read_target
-from scaffold.naming import ResourceName
+from scaffold.naming import ResourceName, snake
 from scaffold.patchers.python import (
     AppendToList,
     Edit,
@@ -27,7 +27,8 @@ from scaffold.patchers.python import (
     EnsureModuleStatement,
 )
 from scaffold.project import Project
-from scaffold.resources import files, migration, samples
+from scaffold.rendering import render
+from scaffold.resources import files, migration, samples, web
 from scaffold.resources.edits import ReplaceFunction, WrapLongList
 from scaffold.resources.spec import ACTIONS, Resource, parse
 
@@ -72,6 +73,8 @@ def resource(project: Project, options: Mapping[str, Any]) -> None:
     for path, content in owned.items():
         project.create_file(path, content, on_exists=on_exists)
     _wire(project, r, force=options["force"])
+    if options["admin"] and project.config().get("admin"):
+        project.compose("admin_view", name=str(r.name))  # after _wire: its test uses make_*
     if existing is None:
         upgrade, downgrade = migration.upgrade(r), migration.downgrade(r)
         migrations.add_revision(project, migration.message(r), upgrade, downgrade)
@@ -151,7 +154,26 @@ def _wire(project: Project, r: Resource, *, force: bool) -> None:
     if r.web and r.can("read"):
         link = f'<li><a href="{r.route}">{r.title_plural}</a></li>'
         project.insert_at_marker(f"src/{app}/web/templates/layout.html", NAV_MARKER, link)
+    _export_targets(project, r)
     _factories(project, r, force=force)
+
+
+def _export_targets(project: Project, r: Resource) -> None:
+    """The pages offer the rows of other resources through their domain (`accounts.User`), as
+    they reach their own: each such model is exported by its domain, as scaffold's own are."""
+    first_party = frozenset({r.app})
+    for target in web.selected_targets(r):
+        path = domain_package(project, target.name.domain)
+        if not project.exists(path):  # a model written by hand, in a folder of its own
+            domain = target.name.domain
+            interface = render("domain/__init__.py.jinja", domain=domain, module=snake(domain))
+            project.create_file(path, interface)
+        project.patch_python(
+            path,
+            EnsureImport(target.module, target.name.name, first_party=first_party),
+            AppendToList("__all__", f'"{target.name.name}"'),
+            WrapLongList("__all__"),
+        )
 
 
 def _include(module: str, name: str, alias: str, first_party: frozenset[str]) -> list[Edit]:
@@ -167,7 +189,9 @@ def _factories(project: Project, r: Resource, *, force: bool) -> None:
     source = project.read(path) or ""
     first_party = frozenset({r.app})
     names = [r.cls] + [r.enum_class(a) for a in r.enums if not a.private]
-    edits: list[Edit] = [EnsureImport(r.model_module, n, first_party=first_party) for n in names]
+    # Factories take an `orm.Session`, leaving the name Session to the app's models.
+    edits: list[Edit] = [EnsureImport("sqlalchemy", "orm")]
+    edits += [EnsureImport(r.model_module, n, first_party=first_party) for n in names]
     for module, name in samples.value_imports(r):
         edits.append(EnsureImport(module, name or None, first_party=first_party))
     for attribute in samples.arranged(r):
@@ -175,7 +199,7 @@ def _factories(project: Project, r: Resource, *, force: bool) -> None:
         factory = samples.factory_name(target.name.module)
         if not re.search(rf"^def {factory}\b", source, re.MULTILINE):
             edits.append(EnsureImport(target.module, target.name.name, first_party=first_party))
-            stand_in = samples.stand_in_factory(target.name.name, target.name.module)
+            stand_in = samples.stand_in_factory(target.name)
             edits.append(EnsureFunction(factory, stand_in))
             project.warn(
                 f"{path}: {factory} was added for {target.name}, which scaffold did not "

@@ -9,37 +9,40 @@ from scaffold.resources.spec import Resource
 
 
 def imports(r: Resource) -> str:
-    found = Imports(frozenset({r.app}))
+    """SQLAlchemy's types and functions come through `sa`, its Session through `orm` and
+    pydantic's Field through `pydantic`, so that a model may be called `Date`, `Session`..."""
+    found = Imports(frozenset({r.app})).add("sqlalchemy", alias="sa").add("sqlalchemy", "orm")
     found.add("pydantic", "BaseModel").add("pydantic", "ConfigDict")
     found.add("sqlalchemy.orm", "Mapped").add("sqlalchemy.orm", "mapped_column")
-    found.add(f"{r.app}.db", "Base").add("sqlalchemy.orm", "Session")
-    found.update(r.key.imports)
+    found.add(f"{r.app}.db", "Base")
+    found.update(_not_sqlalchemy(r.key.imports))
     if r.enums:
-        found.add("enum").add("sqlalchemy", "Enum")
+        found.add("enum")
     if r.references:
-        found.add("sqlalchemy", "ForeignKey").add("sqlalchemy.orm", "relationship")
+        found.add("sqlalchemy.orm", "relationship")
     if any(not r.is_self(a) for a in r.references):
         found.add("typing", "TYPE_CHECKING")
     if r.timestamps:
-        found.update(
-            [("datetime", "datetime"), ("sqlalchemy", "DateTime"), (f"{r.app}.db", "utcnow")]
-        )
+        found.add("datetime", "datetime").add(f"{r.app}.db", "utcnow")
     if r.key_kind == "uuid7":
         found.add(f"{r.app}.ids", "uuid7")
     if any(_constraints(a) for a in r.public):
-        found.add("pydantic", "Field")
+        found.add("pydantic")
     if not_null(r):
         found.add("pydantic", "field_validator").add("typing", "Any")
-    if r.can("read"):
-        found.add("sqlalchemy", "func").add("sqlalchemy", "select")
     if r.can("read") and r.references:
         found.add("sqlalchemy.orm", "selectinload")
     for attribute in r.attributes:
         if attribute.target:
-            found.update(r.target(attribute).key.imports)
+            found.update(_not_sqlalchemy(r.target(attribute).key.imports))
         else:
-            found.update(attribute.info.imports)
+            found.update(_not_sqlalchemy(attribute.info.imports))
     return found.render()
+
+
+def _not_sqlalchemy(pairs: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """A type's imports but SQLAlchemy's, whose types the model writes as `sa.String(255)`."""
+    return [(module, name) for module, name in pairs if module != "sqlalchemy"]
 
 
 def type_checking_imports(r: Resource) -> str:
@@ -59,14 +62,14 @@ def enums(r: Resource) -> list[tuple[str, tuple[str, ...]]]:
 def columns(r: Resource) -> list[str]:
     """The model's column (and relationship) lines, in the order of the command."""
     key = r.key
-    key_args = [key.column, "primary_key=True"] + (
+    key_args = [f"sa.{key.column}", "primary_key=True"] + (
         [f"default={key.default}"] if key.default else []
     )
     lines = [_column("id", key.python, Call("mapped_column", key_args))]
     for attribute in r.attributes:
         lines.extend(_attribute_lines(r, attribute))
     if r.timestamps:
-        stamp = "DateTime(timezone=True)"
+        stamp = "sa.DateTime(timezone=True)"
         lines.append(
             _column("inserted_at", "datetime", Call("mapped_column", [stamp, "default=utcnow"]))
         )
@@ -87,20 +90,17 @@ def _attribute_lines(r: Resource, a: Attribute) -> list[str]:
     if a.target:
         target = r.target(a)
         on_delete = "SET NULL" if a.nullable else "CASCADE"
-        foreign = f'ForeignKey("{target.table}.id", ondelete="{on_delete}")'
+        foreign = f'sa.ForeignKey("{target.table}.id", ondelete="{on_delete}")'
         index = [] if a.unique or a.index else ["index=True"]
-        call = Call("mapped_column", [target.key.column, foreign, *flags, *index])
+        call = Call("mapped_column", [f"sa.{target.key.column}", foreign, *flags, *index])
         remote = [f'remote_side="{r.cls}.id"'] if r.is_self(a) else []
         relation = line(
             f'{a.name}: Mapped["{a.target.name}{optional}"] = ', Call("relationship", remote), 4
         )
         return [_column(a.column, target.key.python + optional, call), relation]
     kind = f"Enum({r.enum_class(a)}, native_enum=False)" if a.type == "enum" else a.info.column
-    return [
-        _column(
-            a.name, python_type(r, a) + optional, Call("mapped_column", [kind, *flags, *defaults])
-        )
-    ]
+    call = Call("mapped_column", [f"sa.{kind}", *flags, *defaults])
+    return [_column(a.name, python_type(r, a) + optional, call)]
 
 
 def python_type(r: Resource, a: Attribute) -> str:
@@ -145,7 +145,8 @@ def _field(r: Resource, a: Attribute, kind: str) -> str:
     if not constraints:
         return f"    {name}: {annotation}" + (f" = {default}" if default is not None else "")
     given = [f"default={default}"] if default is not None else []
-    return line(f"    {name}: {annotation} = ", Call("Field", [*given, *constraints]), 0)
+    field = Call("pydantic.Field", [*given, *constraints])
+    return line(f"    {name}: {annotation} = ", field, 0)
 
 
 def _constraints(a: Attribute) -> list[str]:

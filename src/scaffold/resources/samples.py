@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass
 
 from scaffold.attributes import Attribute
+from scaffold.naming import ResourceName
 from scaffold.pysource import LINE_LENGTH, Call, Imports, line, quote, signature
-from scaffold.resources.spec import Resource
+from scaffold.resources.spec import Resource, row_name
 
 
 def factory_name(name: str) -> str:  # make_post
@@ -16,24 +17,18 @@ def factory_name(name: str) -> str:  # make_post
 
 
 def arranged(r: Resource) -> list[Attribute]:
-    """The references a test makes a row for first: each one but those to the resource itself."""
+    """The references a test makes a row for: each one but those to the resource itself."""
     return [a for a in r.public if a.target and not r.is_self(a)]
 
 
-def arrange(r: Resource, indent: int = 4) -> list[str]:
-    """`author = make_user(session)` for each reference the test data needs."""
-    return [
-        f"{' ' * indent}{a.name} = {factory_name(r.target(a).name.module)}(session)"
-        for a in arranged(r)
-    ]
-
-
 def value(r: Resource, a: Attribute, kind: str) -> str | Call | None:
-    """A valid value of `a` as Python source: "python" (schemas), "json" or "form" (fields)."""
+    """A valid value of `a` as Python source: "python" (schemas), "json" or "form" (fields).
+    A reference's is the id of a row made there and then: `make_user(session).id`."""
     if a.target:
         if r.is_self(a):
             return None
-        return f"{a.name}.id" if kind == "python" else Call("str", [f"{a.name}.id"])
+        made = f"{factory_name(r.target(a).name.module)}(session).id"
+        return made if kind == "python" else Call("str", [made])
     if a.type == "enum":
         choice = a.choices[0]
         return f"{r.domain}.{r.enum_class(a)}.{choice}" if kind == "python" else quote(choice)
@@ -133,12 +128,12 @@ def factory(r: Resource) -> str:
             body.append(_if_not_given(a))
             body.append(f'        values["{a.name}"] = {target}(session)')
     body += [
-        f"    {r.var} = {r.cls}(**(values | overrides))",
-        f"    session.add({r.var})",
+        line(f"    {r.row} = ", Call(r.cls, ["**(values | overrides)"])),
+        f"    session.add({r.row})",
         "    session.commit()",
-        f"    return {r.var}",
+        f"    return {r.row}",
     ]
-    head = signature(name, ["session: Session", "**overrides: Any"], r.cls)
+    head = signature(name, ["session: orm.Session", "**overrides: Any"], r.cls)
     return "\n".join([head, *body]) + "\n"
 
 
@@ -157,16 +152,16 @@ def _plain(r: Resource, a: Attribute) -> str:
     return a.info.sample
 
 
-def stand_in_factory(cls: str, module: str) -> str:
+def stand_in_factory(target: ResourceName) -> str:
     """A factory for a referenced model scaffold did not generate: it needs filling in."""
-    name = factory_name(module)
+    cls, row = target.name, row_name(target)
     return (
-        signature(name, ["session: Session", "**overrides: Any"], cls)
+        signature(factory_name(target.module), ["session: orm.Session", "**overrides: Any"], cls)
         + f'\n    """A saved {cls}. Give it the values it needs: scaffold did not make it."""\n'
-        f"    {module} = {cls}(**overrides)\n"
-        f"    session.add({module})\n"
+        + line(f"    {row} = ", Call(cls, ["**overrides"]))
+        + f"\n    session.add({row})\n"
         "    session.commit()\n"
-        f"    return {module}\n"
+        f"    return {row}\n"
     )
 
 

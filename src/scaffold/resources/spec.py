@@ -15,29 +15,48 @@ from scaffold.naming import ResourceName, parse_resource_name
 
 ACTIONS = ("create", "read", "update", "destroy")
 
-# Local names of the generated modules and tests: a resource (or its plural, or a reference's
-# variable in the tests) by one of these names would shadow them.
-_LOCALS = frozenset(
+# What the generated code calls a row (`post`) must not be a name that code uses for something
+# else where rows are named: a resource named like one of these has its rows called
+# `<domain>_<name>` instead (`support_request` for Support.Request). They are the names the app
+# gives meaning to (Starlette's `request` and the template globals on every page, the test
+# fixtures `session` and `client`, `sequence` in tests/factories.py, `date(...)` in test data)
+# and the few locals of the generated code itself.
+_ROW_TAKEN = frozenset(
     {
-        "changes", "choices", "client", "cls", "context", "count", "created", "data", "date",
-        "datetime", "enum", "error", "errors", "fetched", "first", "flash", "found", "func",
-        "gone", "items", "json", "limit", "link", "listed", "listing", "missing", "n", "name",
-        "offset", "overrides", "page_count", "page_number", "problems", "pytest", "query",
-        "render", "request", "response", "router", "second", "second_page", "select", "self",
-        "sequence", "session", "shown", "status_code", "template", "token", "total", "uuid",
-        "value", "values",
+        "app_title", "changes", "choices", "client", "csrf_input", "date", "errors", "exc",
+        "field_name", "flash", "form_token", "get_flashed_messages", "n", "overrides",
+        "page_name", "problems", "render", "request", "resp", "sequence", "session", "url_for",
+        "values",
     }
 )  # fmt: skip
-# Names the generated modules import: a model class by one of these names would clash.
-_IMPORTED = frozenset(
+# Names the modules that import a resource's domain (its pages, API and tests) bind themselves,
+# at the top or in the functions that use the domain: a domain by one of them would be shadowed.
+_DOMAIN_TAKEN = _ROW_TAKEN | frozenset(
     {
-        "JSON", "APIRouter", "Annotated", "Any", "Base", "BaseModel", "Boolean", "ConfigDict",
-        "CSRF", "Date", "DateTime", "Decimal", "Depends", "Enum", "Field", "Float", "ForeignKey",
-        "Form", "HTMLResponse", "HTTPException", "Integer", "IntegrityError", "Mapped",
-        "Numeric", "Query", "RedirectResponse", "Request", "Response", "Session", "SessionDep",
-        "String", "TestClient", "Text", "Uuid", "ValidationError", "Values",
+        "confirm_delete", "create", "delete", "edit", "index", "limit", "new", "offset", "orm",
+        "page_count", "page_number", "pytest", "router", "rows", "show", "update",
     }
 )  # fmt: skip
+# Modules and folders of the app (its own, or made by scaffold's installers) beside which a
+# domain's package would go: src/APP/<domain>/, src/APP/web/<domain>/ and tests/<domain>/.
+_FOLDERS = frozenset(
+    {
+        "admin", "conftest", "csrf", "dev_mailbox", "factories", "forms", "ids", "log_redaction",
+        "mailer", "pages", "rate_limits", "redirects", "router", "templates", "templating",
+        "user_auth",
+    }
+)  # fmt: skip
+# Names the generated modules import unqualified where model classes are named too (the model
+# module, tests/factories.py, models.py): a model class by one of these names would clash.
+# Everything else a model might be called (`Session`, `Field`, `Date`, `Text`...) is reached
+# through its module there (`orm.Session`, `pydantic.Field`, `sa.Date`).
+_IMPORTED = frozenset({"Base", "BaseModel", "ConfigDict", "Mapped", "UTC"})
+
+
+def row_name(name: ResourceName) -> str:
+    """What generated code calls one row of `name`: `post`, or `support_request` where the
+    resource's own name is taken (see _ROW_TAKEN)."""
+    return f"{name.domain_module}_{name.module}" if name.module in _ROW_TAKEN else name.module
 
 
 @dataclass(frozen=True)
@@ -65,6 +84,10 @@ class Resource:
     @property
     def var(self) -> str:  # post
         return self.name.module
+
+    @property
+    def row(self) -> str:  # post: what generated code calls one row (support_request...)
+        return row_name(self.name)
 
     @property
     def plural(self) -> str:  # posts
@@ -193,7 +216,7 @@ def parse(options: Mapping[str, Any], app: str) -> Resource:
     table = options["table"] or name.table
     if not table.isidentifier() or table != table.lower():
         raise UsageError(f"Invalid table name `{table}`: use lowercase letters, digits and _.")
-    _check_names(name, attributes)
+    _check_names(name)
     for attribute in attributes:
         if attribute.target == name and attribute.required:
             raise UsageError(
@@ -214,24 +237,28 @@ def parse(options: Mapping[str, Any], app: str) -> Resource:
     )
 
 
-def _check_names(name: ResourceName, attributes: tuple[Attribute, ...]) -> None:
+def _check_names(name: ResourceName) -> None:
     """Names that would shadow one another in the generated code: a clear error instead."""
-    clash = next((n for n in (name.module, name.plural) if n in _LOCALS), None)
-    if clash or name.domain_module in (name.module, name.plural):
-        taken = clash or name.domain_module
+    domain = name.domain_module
+    if domain in (name.module, name.plural):
         raise UsageError(
-            f"Invalid resource name `{name}`: its generated code would use `{taken}` both for "
-            f"{'its own locals' if clash else 'the domain'} and for {name.human_plural}. "
-            "Choose another name."
+            f"Invalid resource name `{name}`: its generated code would use `{domain}` both for "
+            f"the domain and for {name.human_plural}. Choose another name."
+        )
+    if domain in _FOLDERS:
+        raise UsageError(
+            f"Invalid resource name `{name}`: the {name.domain} domain's modules would go in "
+            f"folders named `{domain}`, beside the app's own `{domain}` module. Choose another "
+            "domain name."
+        )
+    if domain in _DOMAIN_TAKEN:
+        raise UsageError(
+            f"Invalid resource name `{name}`: the pages, API and tests of a resource use "
+            f"`{domain}` for something else, so they could not also import the {name.domain} "
+            "domain by that name. Choose another domain name."
         )
     if name.name in _IMPORTED:
         raise UsageError(
             f"Invalid resource name `{name}`: `{name.name}` is also a name its modules import "
-            "(from SQLAlchemy, pydantic or FastAPI). Choose another name."
+            "(from SQLAlchemy, pydantic or the app's db module). Choose another name."
         )
-    for attribute in attributes:
-        if attribute.target and attribute.name in _LOCALS | {name.module}:
-            raise UsageError(
-                f"Invalid attribute name `{attribute.name}`: the generated tests use it for "
-                f"something else; name the reference to {attribute.target} differently."
-            )

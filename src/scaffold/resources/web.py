@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scaffold.attributes import Attribute
+from scaffold.keys import Target
 from scaffold.pysource import Call, Imports
 from scaffold.resources.spec import Resource
 
@@ -53,15 +54,23 @@ def _tuple(keyword: str, names: list[str]) -> str | Call:
 
 
 def selects(r: Resource) -> list[tuple[str, str]]:
-    """The form's select fields and, as Python source, the items they offer."""
+    """The form's select fields and, as Python source, the items they offer: a reference's
+    model is reached through its domain (`accounts.User`), as the resource's own is."""
     found = []
     for a in r.public:
         if a.type == "enum":
             found.append((a.column, f"{r.domain}.{r.enum_class(a)}"))
         elif a.target:
-            model = f"{r.domain}.{r.cls}" if r.is_self(a) else a.target.name
-            found.append((a.column, f"rows(session, {model})"))
+            found.append((a.column, f"rows(session, {a.target.domain_module}.{a.target.name})"))
     return found
+
+
+def selected_targets(r: Resource) -> list[Target]:
+    """The other resources whose rows the form offers, through their domain."""
+    if not (r.web and r.can("create", "update")):
+        return []
+    found = [r.target(a) for a in r.public if a.target and not r.is_self(a)]
+    return list(dict.fromkeys(found))
 
 
 def conflict_message(r: Resource) -> str:
@@ -89,6 +98,14 @@ def after(r: Resource, action: str, var: str) -> str:
     return f'"{r.route}"' if r.can("read") else '"/"'
 
 
+def form_template(r: Resource) -> str:
+    """The template of the form page, as Python source: with both forms, `page_name` says
+    which (the edit page when the page has a row)."""
+    if r.can("create") and r.can("update"):
+        return f'f"{r.templates_dir}/{{page_name}}.html"'
+    return f'"{r.templates_dir}/{"new" if r.can("create") else "edit"}.html"'
+
+
 def cancel(r: Resource, var: str) -> str:
     """The link of a form's Cancel button, as a Jinja expression of the app's templates."""
     if var and r.can("read"):
@@ -100,7 +117,8 @@ def cancel(r: Resource, var: str) -> str:
 
 
 def _base(r: Resource) -> Imports:
-    found = Imports(frozenset({r.app})).add(r.app, r.domain).add(f"{r.app}.db", "SessionDep")
+    # `db.SessionDep`: a resource may be called Session, and its own dependency SessionDep.
+    found = Imports(frozenset({r.app})).add(r.app, r.domain).add(r.app, "db")
     found.add("fastapi", "APIRouter")
     if r.key_kind != "int" and r.can("read", "update", "destroy"):
         found.add("uuid")
@@ -115,23 +133,22 @@ def page_imports(r: Resource) -> str:
     found = _base(r).add(f"{r.app}.web.csrf", "CSRF").add(f"{r.app}.web.templating", "render")
     found.add("fastapi", "Request").add("fastapi.responses", "HTMLResponse")
     if r.can("read"):
-        found.add("typing", "Annotated").add("fastapi", "Query")
+        found.add("math").add("typing", "Annotated").add("fastapi", "Query")
     if r.can("create", "update", "destroy"):
         found.add("fastapi.responses", "RedirectResponse").add(f"{r.app}.web.templating", "flash")
     if r.can("create", "update"):
         found.update(
             [("typing", "Annotated"), ("fastapi", "Depends"), ("fastapi.responses", "Response")]
         )
-        found.update([("pydantic", "ValidationError"), ("sqlalchemy.orm", "Session")])
+        found.update([("pydantic", "ValidationError"), ("sqlalchemy", "orm")])
         for name in ("Form", "Values", "errors") + (("choices",) if selects(r) else ()):
             found.add(f"{r.app}.web.forms", name)
         if any(a.target for a in r.public):
             found.add(f"{r.app}.web.forms", "rows")
         if r.may_conflict:
             found.add("sqlalchemy.exc", "IntegrityError")
-        for a in r.public:
-            if a.target and not r.is_self(a):
-                found.add(r.target(a).module, a.target.name)
+        for target in selected_targets(r):
+            found.add(r.app, target.name.domain_module)
     return found.render()
 
 
