@@ -41,17 +41,7 @@ def _after(files: dict[str, str], installer: object, **options: object) -> dict[
     """`files` once what `installer` (an object, or a name) stages on them is written."""
     project = testing.run(testing.project(files), installer, **options)  # type: ignore[arg-type]
     assert not project.issues, project.issues
-    return _written(files, project)
-
-
-def _written(files: dict[str, str], project: Project) -> dict[str, str]:
-    files = dict(files)
-    for change in project.changes():
-        if change.after is None:
-            files.pop(change.path, None)
-        else:
-            files[change.path] = change.after
-    return files
+    return testing.written(files, project)
 
 
 def _resource(files: dict[str, str], name: str, *attributes: str) -> dict[str, str]:
@@ -187,7 +177,7 @@ def test_admin_view_adds_a_new_resource_as_gen_resource_will() -> None:
     )
     assert "[UserAdmin, PostAdmin, CommentAdmin]" in _text(project, "src/shop/admin/__init__.py")
     again = testing.run(
-        testing.project(_written(installed, project)), admin_view, name="Blog.Comment"
+        testing.project(testing.written(installed, project)), admin_view, name="Blog.Comment"
     )
     testing.assert_unchanged(again)
 
@@ -253,7 +243,7 @@ def test_auth_after_the_admin_adds_the_guard_the_users_and_the_command() -> None
     testing.assert_has_patch(project, "src/shop/cli.py", "+ |from shop.admin import rights")
     testing.assert_has_patch(project, "pyproject.toml", '+ |admin_guard = "auth"')
     assert "[PostAdmin, UserAdmin]" in _text(project, "src/shop/admin/__init__.py")
-    both = _written(installed, project)
+    both = testing.written(installed, project)
     testing.assert_unchanged(testing.run(testing.project(both), "auth"))
     testing.assert_unchanged(testing.run(testing.project(both), admin))
 
@@ -283,7 +273,7 @@ def test_auth_then_admin_and_admin_then_auth_make_the_same_app() -> None:
             if not path.startswith("migrations/versions/")
         }
 
-    assert lines(admin_first) == lines(auth_first) == lines(_written(_with_posts(), one_run))
+    assert lines(admin_first) == lines(auth_first) == lines(testing.written(_with_posts(), one_run))
 
 
 def test_unreadable_recorded_guard_is_an_issue() -> None:

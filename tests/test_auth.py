@@ -14,7 +14,6 @@ from scaffold.copier_template import render
 from scaffold.installers.app import TEMPLATE
 from scaffold.installers.auth import auth
 from scaffold.installers.mailer import mailer
-from scaffold.project import Project
 from tests.conftest import run_scaffold
 
 APP = "shop"
@@ -30,18 +29,7 @@ def base() -> dict[str, str]:
 def installed(files: dict[str, str], *strategies: str) -> dict[str, str]:
     """`files` after `install auth` with `strategies` (all by default) was written."""
     options = {"strategy": list(strategies)} if strategies else {}
-    return written(files, testing.run(testing.project(files), auth, **options))
-
-
-def written(files: dict[str, str], project: Project) -> dict[str, str]:
-    """`files` once the changes staged on `project` (made of them) are written."""
-    files = dict(files)
-    for change in project.changes():
-        if change.after is None:
-            files.pop(change.path, None)
-        else:
-            files[change.path] = change.after
-    return files
+    return testing.written(files, testing.run(testing.project(files), auth, **options))
 
 
 def migrations_of(files: dict[str, str]) -> list[str]:
@@ -189,7 +177,7 @@ def test_a_strategy_added_later_stages_only_what_it_needs(base: dict[str, str]) 
         project, "src/shop/main.py", "+ |    configure_password_hashing(settings.app_env)"
     )
     # The rendered files end exactly as if both strategies had been installed at once.
-    after = written(magic, project)
+    after = testing.written(magic, project)
     for path in render_files(APP, ["password", "magic_link"]):
         assert after[path] == both[path], path
 
@@ -237,7 +225,7 @@ def test_the_mailer_alone_is_idempotent(base: dict[str, str]) -> None:
         "src/shop/main.py",
         "+ |    app.state.mailer = make_mailer(settings, app.state.session_factory)",
     )
-    once = written(base, project)
+    once = testing.written(base, project)
     assert len(migrations_of(once)) == 1
 
     again = testing.run(testing.project(once), mailer)

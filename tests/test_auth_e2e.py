@@ -3,7 +3,6 @@ migrations, and a person registering and logging in through a real browser."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
@@ -15,7 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.conftest import run_scaffold
-from tests.support.apps import AppEnvironment, free_port, wait_for
+from tests.support.apps import AppEnvironment, free_port
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -97,29 +96,6 @@ def test_the_migrations_match_the_models(app_env: AppEnvironment, app: Path) -> 
     assert "No new upgrade operations detected" in check.stdout + check.stderr
 
 
-@contextlib.contextmanager
-def _serve(app_env: AppEnvironment, app: Path, log: Path) -> Iterator[str]:
-    """The app under uvicorn in development, its output (the access log) kept in `log`."""
-    port = free_port()
-    command = [str(app_env.bin / "uvicorn"), "--factory", "shop.main:create_app"]
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [*command, "--port", str(port)],
-            cwd=app,
-            env={**os.environ, "APP_ENV": "dev"},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_for(base + "/health", server)
-            yield base
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
-
-
 def _latest_link(page: Page, base: str, path: str) -> str:
     """The link to `path` in the newest email of the dev mailbox."""
     page.goto(base + "/dev/mailbox")
@@ -134,7 +110,7 @@ def test_a_person_registers_confirms_and_logs_in_both_ways(
     log = tmp_path / "server.log"
     shots = app / "screenshots"
     shots.mkdir(exist_ok=True)
-    with _serve(app_env, app, log) as base:
+    with app_env.serve(app, "shop", env={"APP_ENV": "dev"}, log=log) as base:
         page = browser.new_page(viewport={"width": 1100, "height": 800})
         try:
             header = page.locator("header .account")

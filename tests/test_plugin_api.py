@@ -21,12 +21,6 @@ def _app() -> dict[str, str]:
     return render(TEMPLATE, {"app_name": "shop", "db": "sqlite"})
 
 
-def _applied(project) -> dict[str, str]:
-    files = dict(project._files)
-    files.update({change.path: change.after for change in project.changes()})
-    return files
-
-
 def test_the_example_installer_creates_and_patches() -> None:
     project = testing.run(testing.project(_app()), hello, greeting="Hi there")
     testing.assert_creates(project, "src/shop/web/hello.py")
@@ -53,7 +47,7 @@ def test_the_example_installer_creates_and_patches() -> None:
 
 def test_running_it_again_changes_nothing() -> None:
     first = testing.run(testing.project(_app()), hello)
-    again = testing.run(testing.project(_applied(first)), hello)
+    again = testing.run(testing.project(testing.written(_app(), first)), hello)
     testing.assert_unchanged(again)
 
 

@@ -98,5 +98,5 @@ def test_upgraders_run_for_apps_that_installed_an_older_version(monkeypatch) -> 
         + |installed = { widget = "0.3.0" }
         """,
     )
-    again = dict(files, **{c.path: c.after for c in project.changes()})
+    again = testing.written(files, project)
     testing.assert_unchanged(testing.run(testing.project(again), upgrade.upgrade))

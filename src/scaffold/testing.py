@@ -65,6 +65,18 @@ def run(project: Project, installer: Installer | str, **options: Any) -> Project
     return project
 
 
+def written(files: Mapping[str, str], project: Project) -> dict[str, str]:
+    """`files` once the changes staged on `project` (a project of those files) are written:
+    what to run an installer on again, to check that the second run changes nothing."""
+    result = dict(files)
+    for staged in project.changes():
+        if staged.after is None:
+            result.pop(staged.path, None)
+        else:
+            result[staged.path] = staged.after
+    return result
+
+
 def change(project: Project, path: str) -> Change | None:
     return next((c for c in project.changes() if c.path == path), None)
 

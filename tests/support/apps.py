@@ -61,25 +61,34 @@ class AppEnvironment:
         return result
 
     @contextlib.contextmanager
-    def serve(self, app: Path, module: str, env: dict[str, str] | None = None) -> Iterator[str]:
-        """The app under uvicorn, as the README starts it; yields its base URL."""
+    def serve(
+        self,
+        app: Path,
+        module: str,
+        env: dict[str, str] | None = None,
+        log: Path | None = None,
+    ) -> Iterator[str]:
+        """The app under uvicorn, as the README starts it; yields its base URL. Its output
+        (the access log among it) goes to `log`: a file, never a pipe that could fill up."""
+        log = log or app.parent / f"{app.name}-server.log"
         port = free_port()
         command = [str(self.bin / "uvicorn"), "--factory", f"{module}.main:create_app"]
-        server = subprocess.Popen(
-            [*command, "--port", str(port)],
-            cwd=app,
-            env={**os.environ, **(env or {})},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_for(base + "/health", server)
-            yield base
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+        with log.open("w") as output:
+            server = subprocess.Popen(
+                [*command, "--port", str(port)],
+                cwd=app,
+                env={**os.environ, **(env or {})},
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            base = f"http://127.0.0.1:{port}"
+            try:
+                wait_for(base + "/health", server, log)
+                yield base
+            finally:
+                server.terminate()
+                server.wait(timeout=10)
 
 
 def free_port() -> int:
@@ -88,11 +97,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_for(url: str, server: subprocess.Popen, seconds: float = 30) -> None:
+def wait_for(url: str, server: subprocess.Popen, log: Path, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise AssertionError(f"the server exited:\n{server.stdout.read()}")
+            raise AssertionError(f"the server exited:\n{log.read_text()}")
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
