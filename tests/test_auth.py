@@ -107,7 +107,7 @@ def test_the_migrations_chain_the_mailbox_then_the_accounts(base: dict[str, str]
 
 def test_resources_can_reference_users(base: dict[str, str]) -> None:
     files = installed(base)
-    assert "def make_user(session: orm.Session" in files["tests/factories.py"]
+    assert "def make_user(session: orm.Session" in files["tests/accounts/factories.py"]
 
     project = testing.run(
         testing.project(files),
@@ -117,9 +117,11 @@ def test_resources_can_reference_users(base: dict[str, str]) -> None:
     )
 
     assert project.issues == [] and project.warnings == []  # no stand-in make_user
-    factories = testing.change(project, "tests/factories.py")
+    factories = testing.change(project, "tests/blog/factories.py")
     assert factories is not None and factories.after is not None
-    assert factories.after.count("def make_user(") == 1
+    assert "def make_user(" not in factories.after
+    test = testing.change(project, "tests/blog/test_post.py")
+    assert test is not None and "from tests.accounts.factories import make_user\n" in test.after
     assert "def make_post(" in factories.after
 
 

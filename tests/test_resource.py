@@ -94,7 +94,7 @@ def test_a_typical_resource_stages_its_files() -> None:
     for test in ("test_post", "test_post_pages", "test_post_api"):
         _created(project, f"tests/blog/{test}.py")
     assert "def make_post(session: orm.Session, **overrides: Any) -> Post:" in _created(
-        project, "tests/factories.py"
+        project, "tests/blog/factories.py"
     )
     assert "__all__: list[str] = [" in _created(project, "src/shop/blog/__init__.py")
 
@@ -104,13 +104,14 @@ def test_it_wires_the_resource_into_the_app() -> None:
 
     testing.assert_has_patch(project, "src/shop/models.py", "+ |from shop.blog.post import Post")
     testing.assert_has_patch(project, "src/shop/models.py", '+ |__all__ = ["Base", "Post"]')
-    router = "src/shop/web/router.py"
-    testing.assert_has_patch(
-        project, router, "+ |from shop.api.blog import posts as blog_posts_api"
-    )
-    testing.assert_has_patch(project, router, "+ |from shop.web.blog import posts as blog_posts")
-    testing.assert_has_patch(project, router, "+ |router.include_router(blog_posts.router)")
-    testing.assert_has_patch(project, router, "+ |router.include_router(blog_posts_api.router)")
+    # The resource's routers in its domain's, the domain's in the app's.
+    for package, alias in (("web", "blog_pages"), ("api", "blog_api")):
+        domain = _created(project, f"src/shop/{package}/blog/__init__.py")
+        assert f"from shop.{package}.blog import posts\n" in domain
+        assert domain.endswith("router = APIRouter()\nrouter.include_router(posts.router)\n")
+        router = "src/shop/web/router.py"
+        testing.assert_has_patch(project, router, f"+ |from shop.{package} import blog as {alias}")
+        testing.assert_has_patch(project, router, f"+ |router.include_router({alias}.router)")
     layout = "src/shop/web/templates/layout.html"
     testing.assert_has_patch(project, layout, '<li><a href="/posts">Posts</a></li>')
     testing.assert_notice(project, "alembic upgrade head")
@@ -153,7 +154,8 @@ def test_references_get_a_foreign_key_an_index_and_a_relationship(tmp_path: Path
         in migration
     )
     assert 'op.drop_index(op.f("ix_posts_author_id"), table_name="posts")' in migration
-    factories = project.read("tests/factories.py") or ""
+    factories = project.read("tests/blog/factories.py") or ""
+    assert "from tests.accounts.factories import make_user\n" in factories
     assert 'values["author"] = make_user(session)' in factories
 
 
@@ -267,7 +269,7 @@ def test_force_regenerates_the_files_without_a_migration(tmp_path: Path) -> None
     assert not forced.issues
     assert "views: Mapped[int | None]" in (forced.read("src/shop/blog/post.py") or "")
     assert _migrations(forced) == []
-    assert '"views": 42' in (forced.read("tests/factories.py") or "")
+    assert '"views": 42' in (forced.read("tests/blog/factories.py") or "")
     testing.assert_notice(forced, "scaffold gen migration NAME")
 
 
@@ -323,9 +325,12 @@ def test_a_hand_written_target_gets_a_stand_in_factory_and_a_warning() -> None:
 
     assert not project.issues
     assert "note_id: Mapped[int] = mapped_column(" in _created(project, "src/shop/blog/post.py")
-    factories = _created(project, "tests/factories.py")
+    # The stand-in goes with the factories of its domain; those of Blog import it.
+    factories = _created(project, "tests/notes/factories.py")
     assert "from shop.notes.note import Note" in factories
     assert "def make_note(session: orm.Session, **overrides: Any) -> Note:" in factories
+    blog = _created(project, "tests/blog/factories.py")
+    assert "from tests.notes.factories import make_note\n" in blog
     testing.assert_warning(project, "make_note was added for Notes.Note")
     # The pages reach it through its domain, as they reach scaffold's own models.
     interface = _created(project, "src/shop/notes/__init__.py")
@@ -380,7 +385,7 @@ def test_a_row_goes_by_its_resources_name_unless_the_code_around_it_has_that_nam
 
 def test_a_model_may_be_called_like_what_its_modules_import() -> None:
     """`Session`: SQLAlchemy's is `orm.Session` beside it, the session dependency `db.SessionDep`,
-    and tests/factories.py names the rows `tracking_session`, its fixture being `session`."""
+    and the factories name the rows `tracking_session`, its fixture being `session`."""
     project = _resource(_app(), "Tracking.Session", "label:string", "field:text")
 
     model = _created(project, "src/shop/tracking/session.py")
@@ -391,7 +396,7 @@ def test_a_model_may_be_called_like_what_its_modules_import() -> None:
     pages = _created(project, "src/shop/web/tracking/sessions.py")
     assert "SessionDep = Annotated[tracking.Session, Depends(find_session)]" in pages
     assert "def index(\n    request: Request,\n    session: db.SessionDep," in pages
-    factories = _created(project, "tests/factories.py")
+    factories = _created(project, "tests/tracking/factories.py")
     assert "def make_session(session: orm.Session, **overrides: Any) -> Session:" in factories
     assert "tracking_session = Session(**(values | overrides))" in factories
 

@@ -97,16 +97,25 @@ def _failure(error: OSError, restored: bool) -> str:
 
 def entries(root: Path) -> list[Entry]:
     """Every entry of the journal, oldest first."""
-    folder = root / JOURNAL
-    if not folder.is_dir():
-        return []
-    found = [_load(path) for path in sorted(folder.iterdir()) if (path / MANIFEST).is_file()]
+    found = [_load(path) for path in _folders(root)]
     return [entry for entry in found if entry is not None]
 
 
 def pending(root: Path) -> list[Entry]:
-    """The applies a crash left unfinished."""
-    return [entry for entry in entries(root) if entry.state == "pending"]
+    """The applies a crash left unfinished.
+
+    Only the newest entry can be: every run recovers before it applies. So this reads one
+    manifest, however long the app's history."""
+    newest = next((e for e in map(_load, reversed(_folders(root))) if e is not None), None)
+    return [newest] if newest is not None and newest.state == "pending" else []
+
+
+def _folders(root: Path) -> list[Path]:
+    """The folders of the journal's entries, oldest first."""
+    folder = root / JOURNAL
+    if not folder.is_dir():
+        return []
+    return [path for path in sorted(folder.iterdir()) if (path / MANIFEST).is_file()]
 
 
 def recover(root: Path) -> list[Entry]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from scaffold.admin.model_file import MANAGED, Column, Model, Relation
+from scaffold.keys import factories_module
 from scaffold.naming import ResourceName, humanize, pluralize, snake
 from scaffold.pysource import Call, Imports, line
 
@@ -60,8 +61,12 @@ class View:
         return humanize(self.name.plural).capitalize()
 
     @property
-    def factory(self) -> str:  # make_post, in tests/factories.py
+    def factory(self) -> str:  # make_post
         return f"make_{self.name.module}"
+
+    @property
+    def factories(self) -> str:  # tests.blog.factories, where make_post is
+        return factories_module(self.name.domain)
 
     @property
     def primary_key(self) -> str:

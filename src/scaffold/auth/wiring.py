@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from scaffold.auth.strategies import CORE_EXPORTS, EXPORTS
 from scaffold.installers.domain import domain_package
+from scaffold.keys import factories_path
 from scaffold.patchers.python import (
     EnsureFunction,
     EnsureImport,
@@ -152,7 +153,7 @@ MAIN = (
     ("web.user_auth", "CurrentScopeMiddleware"),
 )
 
-FACTORIES = "tests/factories.py"
+FACTORIES = factories_path("Accounts")
 MAKE_USER = '''
 def make_user(session: orm.Session, **overrides: Any) -> User:
     """A saved user with a unique, confirmed address and no password (it logs in by link; set
@@ -261,7 +262,8 @@ def _interface(app: str, exports: dict[str, list[str]]) -> dict[str, list[str]]:
 def _ensure_user_factory(project: Project, app: str) -> None:
     """`make_user` among the test factories, for the tests of resources that reference
     Accounts.User (`gen resource Blog.Post author:references:Accounts.User`)."""
-    project.create_file(FACTORIES, render("resource/tests/factories.py.jinja"), on_exists="skip")
+    template = render("resource/tests/factories.py.jinja", domain="Accounts")
+    project.create_file(FACTORIES, template, on_exists="skip")
     first_party = frozenset({app})
     project.patch_python(
         FACTORIES,

@@ -2,7 +2,7 @@
 
 `scaffold install admin` adds the view of every resource the app has, and `scaffold gen
 resource` composes this installer for each new one. What it reads: the resource's model file,
-the model files of the resources it references, and tests/factories.py.
+the model files of the resources it references, and its domain's test factories.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from scaffold.admin.model_file import Model, read_model
 from scaffold.admin.views import Target, View
 from scaffold.declare import Option, installer
 from scaffold.errors import UsageError
-from scaffold.keys import model_path
+from scaffold.keys import factories_path, model_path
 from scaffold.naming import ResourceName, parse_resource_name
 from scaffold.patchers.python import AppendToList, EnsureImport
 from scaffold.project import Project
@@ -25,7 +25,6 @@ from scaffold.resources.edits import WrapLongList
 
 # Auth's users have a view of their own, made with auth's guard (admin/accounts_users.py).
 USERS = ResourceName("Accounts", "User")
-FACTORIES = "tests/factories.py"
 
 
 @installer(
@@ -55,12 +54,13 @@ def stage_view(project: Project, name: ResourceName) -> None:
     view = View(name, app, model, _targets(project, app, model))
     # Once made, the view is the user's: running again leaves it as it is.
     project.create_file(view.path, render("admin/view/view.py.jinja", view=view), on_exists="skip")
-    if re.search(rf"^def {view.factory}\b", project.read(FACTORIES) or "", re.MULTILINE):
+    factories = factories_path(name.domain)
+    if re.search(rf"^def {view.factory}\b", project.read(factories) or "", re.MULTILINE):
         test = render("admin/view/test_view.py.jinja", view=view, sig=signature)
         project.create_file(view.test_path, test, on_exists="skip")
     elif not project.exists(view.test_path):
         project.warn(
-            f"{FACTORIES} has no {view.factory}, so the admin view of {name} has no test: "
+            f"{factories} has no {view.factory}, so the admin view of {name} has no test: "
             f"write {view.factory}, then a test like the others in tests/admin/."
         )
     register(project, app, view.module, view.cls)

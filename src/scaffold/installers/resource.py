@@ -17,7 +17,7 @@ from scaffold import migrations
 from scaffold.declare import Option, installer
 from scaffold.errors import UsageError
 from scaffold.installers.domain import domain_package
-from scaffold.keys import Target, read_target
+from scaffold.keys import Target, factories_module, factories_path, read_target
 from scaffold.naming import ResourceName, snake
 from scaffold.patchers.python import (
     AppendToList,
@@ -146,9 +146,9 @@ def _wire(project: Project, r: Resource, *, force: bool) -> None:
     )
     routers: list[Edit] = []
     if r.web:
-        routers += _include(f"{app}.web.{r.domain}", r.plural, r.web_alias, first_party)
+        routers += _include(project, r, "web", "pages")
     if r.api:
-        routers += _include(f"{app}.api.{r.domain}", r.plural, f"{r.web_alias}_api", first_party)
+        routers += _include(project, r, "api", "api")
     if routers:
         project.patch_python(f"src/{app}/web/router.py", *routers)
     if r.web and r.can("read"):
@@ -176,18 +176,27 @@ def _export_targets(project: Project, r: Resource) -> None:
         )
 
 
-def _include(module: str, name: str, alias: str, first_party: frozenset[str]) -> list[Edit]:
+def _include(project: Project, r: Resource, package: str, suffix: str) -> list[Edit]:
+    """Include the resource's router in its domain's (`web/blog/__init__.py`); return the edits
+    that include the domain's in the app's (`web/router.py`). So neither file grows with the
+    whole project, only with a domain."""
+    first_party = frozenset({r.app})
+    project.patch_python(
+        f"src/{r.app}/{package}/{r.domain}/__init__.py",
+        EnsureImport(f"{r.app}.{package}.{r.domain}", r.plural, first_party=first_party),
+        EnsureModuleStatement(f"router.include_router({r.plural}.router)"),
+    )
+    alias = f"{r.domain}_{suffix}"
     return [
-        EnsureImport(module, name, alias=alias, first_party=first_party),
+        EnsureImport(f"{r.app}.{package}", r.domain, alias=alias, first_party=first_party),
         EnsureModuleStatement(f"router.include_router({alias}.router)"),
     ]
 
 
 def _factories(project: Project, r: Resource, *, force: bool) -> None:
-    """`make_post` in tests/factories.py, and one for each resource it references."""
-    path = "tests/factories.py"
-    source = project.read(path) or ""
-    first_party = frozenset({r.app})
+    """`make_post` in its domain's factories, which import those of other domains it calls."""
+    path = factories_path(r.name.domain)
+    first_party = frozenset({r.app, "tests"})
     names = [r.cls] + [r.enum_class(a) for a in r.enums if not a.private]
     # Factories take an `orm.Session`, leaving the name Session to the app's models.
     edits: list[Edit] = [EnsureImport("sqlalchemy", "orm")]
@@ -195,17 +204,34 @@ def _factories(project: Project, r: Resource, *, force: bool) -> None:
     for module, name in samples.value_imports(r):
         edits.append(EnsureImport(module, name or None, first_party=first_party))
     for attribute in samples.arranged(r):
-        target = r.target(attribute)
-        factory = samples.factory_name(target.name.module)
-        if not re.search(rf"^def {factory}\b", source, re.MULTILINE):
-            edits.append(EnsureImport(target.module, target.name.name, first_party=first_party))
-            stand_in = samples.stand_in_factory(target.name)
-            edits.append(EnsureFunction(factory, stand_in))
-            project.warn(
-                f"{path}: {factory} was added for {target.name}, which scaffold did not "
-                "generate; give it the values a valid row needs."
+        target = r.target(attribute).name
+        _ensure_factory(project, r.target(attribute))
+        if attribute.required and target.domain != r.name.domain:  # the factory calls it
+            module = factories_module(target.domain)
+            edits.append(
+                EnsureImport(module, samples.factory_name(target.module), first_party=first_party)
             )
     code = samples.factory(r)
     name = samples.factory_name(r.var)
     edits.append(ReplaceFunction(name, code) if force else EnsureFunction(name, code))
     project.patch_python(path, *edits)
+
+
+def _ensure_factory(project: Project, target: Target) -> None:
+    """A stand-in `make_*` for a referenced resource scaffold did not make (whose domain's
+    factories lack one), for the user to complete."""
+    path = factories_path(target.name.domain)
+    factory = samples.factory_name(target.name.module)
+    if re.search(rf"^def {factory}\b", project.read(path) or "", re.MULTILINE):
+        return
+    domain = target.name.domain
+    project.create_file(path, render(files.FACTORIES, domain=domain), on_exists="skip")
+    project.patch_python(
+        path,
+        EnsureImport(target.module, target.name.name, first_party=frozenset({project.app})),
+        EnsureFunction(factory, samples.stand_in_factory(target.name)),
+    )
+    project.warn(
+        f"{path}: {factory} was added for {target.name}, which scaffold did not generate; "
+        "give it the values a valid row needs."
+    )

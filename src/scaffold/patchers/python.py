@@ -115,14 +115,16 @@ class AppendToList:
         scope = _function(module, self.function) if self.function else module
         if isinstance(scope, str):
             return PatchError(scope, manual)
-        found = _assigned_list(_statements(scope), self.target)
-        if found is None:
+        assigned = _assigned_list(_statements(scope), self.target)
+        if assigned is None:
             return PatchError(f"could not find a list assigned to `{self.target}`{inside}", manual)
+        line, found = assigned
         key = _key(self.element)
         if any(isinstance(e, cst.Element) and _key(_code(e.value)) == key for e in found.elements):
             return module
         element = cst.Element(cst.parse_expression(self.element))
-        return _replace(module, found, _add_element(found, element))
+        top = _holder(module, self.function) if self.function else line
+        return _replace(module, found, _add_element(found, element), top)
 
 
 @dataclass(frozen=True)
@@ -136,14 +138,15 @@ class EnsureDictEntry:
 
     def __call__(self, module: cst.Module) -> cst.Module | PatchError:
         manual = _manual(f"In the dict assigned to `{self.target}`", f"{self.key}: {self.value},")
-        found = _assigned_list(module.body, self.target, cst.Dict)
-        if found is None:
+        assigned = _assigned_list(module.body, self.target, cst.Dict)
+        if assigned is None:
             return PatchError(f"could not find a dict assigned to `{self.target}`", manual)
+        line, found = assigned
         keys = {_dict_key(_code(e.key)) for e in found.elements if isinstance(e, cst.DictElement)}
         if _dict_key(self.key) in keys:
             return module
         entry = cst.DictElement(cst.parse_expression(self.key), cst.parse_expression(self.value))
-        return _replace(module, found, _add_entry(found, entry))
+        return _replace(module, found, _add_entry(found, entry), line)
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,9 @@ class EnsureStatement:
             missing = f"a statement starting with `{self.before}` in `{self.function}`"
             return PatchError(f"could not find {missing}", manual)
         body = _insert(block.body, index, statement)
-        return _replace(module, block, block.with_changes(body=body))
+        return _replace(
+            module, block, block.with_changes(body=body), _holder(module, self.function)
+        )
 
     def _index(self, body: Sequence[cst.BaseStatement]) -> int | None:
         if self.before is not None:
@@ -233,7 +238,8 @@ class EnsureKeywordArgument:
             return module
         no_space = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
         arg = cst.Arg(cst.parse_expression(self.value), cst.Name(self.keyword), no_space)
-        return _replace(module, call, _add_arg(call, arg))
+        top = _holder(module, self.function) if self.function else None
+        return _replace(module, call, _add_arg(call, arg), top)
 
 
 @dataclass(frozen=True)
@@ -275,7 +281,7 @@ class EnsureClassAttribute:
             return module
         blank = 1 if block.body and _is_definition(block.body[-1]) else 0
         body = _insert(block.body, len(block.body), _statement(self.code), blank)
-        return _replace(module, block, block.with_changes(body=body))
+        return _replace(module, block, block.with_changes(body=body), cls)
 
 
 def _syntax_error(source: str, error: cst.ParserSyntaxError) -> PatchError:
@@ -311,6 +317,13 @@ def _function(module: cst.Module, dotted: str) -> cst.FunctionDef | str:
     return found if found is not None else f"could not find a {kind} `{dotted}`"
 
 
+def _holder(module: cst.Module, dotted: str) -> cst.BaseStatement | None:
+    """The top-level statement that holds the function "name" or method "Class.name"."""
+    owner, _, name = dotted.rpartition(".")
+    kind = cst.ClassDef if owner else cst.FunctionDef
+    return _find_definition(module.body, owner or name, kind)
+
+
 def _statements(node: cst.Module | cst.FunctionDef | cst.ClassDef) -> Sequence[cst.BaseStatement]:
     if isinstance(node, cst.Module):
         return node.body
@@ -322,11 +335,11 @@ _Literal = TypeVar("_Literal", cst.List, cst.Dict)
 
 def _assigned_list(
     statements: Sequence[cst.BaseStatement], target: str, kind: type[_Literal] = cst.List
-) -> _Literal | None:
-    """The list (or other `kind` of literal) last assigned to `target`, plain or annotated:
-    the one in effect."""
+) -> tuple[cst.SimpleStatementLine, _Literal] | None:
+    """The list (or other `kind` of literal) last assigned to `target`, plain or annotated (the
+    one in effect), with the line that assigns it."""
     values = [
-        node.value
+        (line, node.value)
         for line in statements
         if isinstance(line, cst.SimpleStatementLine)
         for node in line.body
@@ -464,8 +477,15 @@ def _manual(where: str, code: str) -> str:
     return f"{where}, add:\n" + textwrap.indent(textwrap.dedent(code).strip(), "    ")
 
 
-def _replace(module: cst.Module, old: cst.CSTNode, new: cst.CSTNode) -> cst.Module:
-    return cast(cst.Module, module.deep_replace(old, new))
+def _replace(
+    module: cst.Module, old: cst.CSTNode, new: cst.CSTNode, top: cst.CSTNode | None = None
+) -> cst.Module:
+    """`module` with `old` replaced by `new`. Given `top`, the top-level statement that holds
+    `old` (or is it), only that statement is rebuilt rather than the whole module."""
+    if top is None:
+        return cast(cst.Module, module.deep_replace(old, new))
+    changed = new if top is old else top.deep_replace(old, new)
+    return module.with_changes(body=[changed if s is top else s for s in module.body])
 
 
 def _insert(
@@ -668,9 +688,9 @@ def _join_import(
     joined = _fit(line.with_changes(body=[_add_import_name(node, alias, at)]))
     above = module.body[index - 1] if index else None
     if above is None or not _is_import(above):
-        return _replace(module, line, joined)
+        return _replace(module, line, joined, line)
     if _import_key(above, first_party) <= _import_key(joined, first_party):
-        return _replace(module, line, joined)
+        return _replace(module, line, joined, line)
     # Above it, a statement for one aliased name of the same module sorts after it now.
     body = [*module.body[:index], *module.body[index + 1 :]]
     return _add_import(module.with_changes(body=body), joined, first_party)

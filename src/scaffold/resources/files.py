@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from scaffold import pysource
+from scaffold.keys import factories_path
 from scaffold.rendering import render
 from scaffold.resources import model, samples, web
 from scaffold.resources.spec import Resource
 
+FACTORIES = "resource/tests/factories.py.jinja"
 _PAGES = {
     "index": ("read",),
     "show": ("read",),
@@ -66,16 +68,21 @@ def _render(template: str, r: Resource) -> str:
 def shared(r: Resource) -> dict[str, str]:
     """Files several resources use, made by the first that needs them and then the user's."""
     app = r.app
-    found: dict[str, str] = {"tests/factories.py": render("resource/tests/factories.py.jinja")}
+    found = {factories_path(r.name.domain): render(FACTORIES, domain=r.name.domain)}
     if r.key_kind == "uuid7":
         found[f"src/{app}/ids.py"] = render("resource/app/ids.py.jinja")
     if r.web:
         found[f"src/{app}/web/forms.py"] = render("resource/app/forms.py.jinja")
-        found[f"src/{app}/web/{r.domain}/__init__.py"] = f'"""Pages of the {r.domain} domain."""\n'
+        found[f"src/{app}/web/{r.domain}/__init__.py"] = _router(f"Pages of the {r.domain} domain.")
         found["tests/pages.py"] = render("resource/tests/pages.py.jinja")
     if r.api:
-        found[f"src/{app}/api/__init__.py"] = '"""The JSON API, one module a resource."""\n'
-        found[f"src/{app}/api/{r.domain}/__init__.py"] = (
-            f'"""The JSON API of the {r.domain} domain."""\n'
+        found[f"src/{app}/api/__init__.py"] = '"""The JSON API, one package a domain."""\n'
+        found[f"src/{app}/api/{r.domain}/__init__.py"] = _router(
+            f"The JSON API of the {r.domain} domain."
         )
     return found
+
+
+def _router(docstring: str) -> str:
+    """A domain's package of pages (or of API), whose router includes each resource's."""
+    return f'"""{docstring}"""\n\nfrom fastapi import APIRouter\n\nrouter = APIRouter()\n'

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from scaffold.attributes import Attribute
+from scaffold.keys import factories_module
 from scaffold.naming import ResourceName
 from scaffold.pysource import LINE_LENGTH, Call, Imports, line, quote, signature
 from scaffold.resources.spec import Resource, row_name
@@ -168,13 +169,18 @@ def stand_in_factory(target: ResourceName) -> str:
 # The tests' imports -------------------------------------------------------------------------------
 
 
+def _make(name: ResourceName) -> tuple[str, str]:
+    """Where the tests import a resource's factory from: (module, name)."""
+    return factories_module(name.domain), factory_name(name.module)
+
+
 def test_imports(r: Resource, kind: str) -> str:
     """The imports of the test module `kind`: "actions", "pages" or "api"."""
     found = Imports(frozenset({r.app, "tests"}))
     saved = r.can("read", "update", "destroy")  # tests that start from a saved row
-    makes = [("tests.factories", factory_name(r.target(a).name.module)) for a in arranged(r)]
+    makes = [_make(r.target(a).name) for a in arranged(r)]
     if saved:
-        found.add("tests.factories", factory_name(r.var))
+        found.add(*_make(r.name))
     if kind == "actions":
         found.add("sqlalchemy.orm", "Session").add(r.app, r.domain)
         if saved:

@@ -19,7 +19,7 @@ ACTIONS = ("create", "read", "update", "destroy")
 # else where rows are named: a resource named like one of these has its rows called
 # `<domain>_<name>` instead (`support_request` for Support.Request). They are the names the app
 # gives meaning to (Starlette's `request` and the template globals on every page, the test
-# fixtures `session` and `client`, `sequence` in tests/factories.py, `date(...)` in test data)
+# fixtures `session` and `client`, `sequence` in the factories, `date(...)` in test data)
 # and the few locals of the generated code itself.
 _ROW_TAKEN = frozenset(
     {
@@ -47,7 +47,7 @@ _FOLDERS = frozenset(
     }
 )  # fmt: skip
 # Names the generated modules import unqualified where model classes are named too (the model
-# module, tests/factories.py, models.py): a model class by one of these names would clash.
+# module, a domain's factories, models.py): a model class by one of these names would clash.
 # Everything else a model might be called (`Session`, `Field`, `Date`, `Text`...) is reached
 # through its module there (`orm.Session`, `pydantic.Field`, `sa.Date`).
 _IMPORTED = frozenset({"Base", "BaseModel", "ConfigDict", "Mapped", "UTC"})
@@ -120,10 +120,6 @@ class Resource:
     @property
     def model_module(self) -> str:  # my_app.blog.post
         return f"{self.app}.{self.domain}.{self.var}"
-
-    @property
-    def web_alias(self) -> str:  # blog_posts, as web/router.py imports the pages
-        return f"{self.domain}_{self.plural}"
 
     def enum_class(self, attribute: Attribute) -> str:  # PostStatus
         return self.cls + "".join(part.capitalize() for part in attribute.name.split("_"))
