@@ -191,8 +191,10 @@ def test_without_auth_it_is_open_in_development_only_until_auth_comes(
 def test_on_postgres_the_tests_pass_and_the_migrations_agree(
     tmp_path_factory: pytest.TempPathFactory, app_env: AppEnvironment, postgres: str
 ) -> None:
-    app = _make_app(tmp_path_factory.mktemp("admin-pg"), "pg_shop", "--db", "postgres")
+    # A name after `tests`: the generated tests import `tests` before the app then (isort).
+    app = _make_app(tmp_path_factory.mktemp("admin-pg"), "webshop", "--db", "postgres")
     app_env.install(app)
+    app_env.run(app, "ruff", "check", ".")
     server = postgres.replace("postgresql://", "postgresql+psycopg://")
     _assert_tests_pass(app_env, app, {"TEST_DATABASE_URL": f"{server}/scaffold_admin_test"})
     migrate = _fresh_database(app_env, app, server, "scaffold_admin_migrate")

@@ -12,7 +12,7 @@ from pathlib import Path
 from scaffold.declare import parse_arguments
 from scaffold.errors import ScaffoldError, UsageError
 from scaffold.project import Project
-from scaffold.registry import available, load
+from scaffold.registry import available, load, refresh
 from scaffold.run import RunOptions
 
 GENERATORS = {
@@ -68,6 +68,7 @@ def install_package_then_run(
     if code != 0 or options.dry_run or options.check:
         return code
     importlib.invalidate_caches()
+    refresh()
     provided = sorted(set(available()) - before)
     if not provided:
         raise UsageError(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from importlib.metadata import EntryPoint, entry_points
 
 from scaffold.declare import Installer
@@ -11,6 +12,9 @@ from scaffold.errors import InstallerNotFound, ScaffoldError
 GROUP = "scaffold.installers"
 
 
+# Scanning every installed distribution's metadata is the slow part; one run composes several
+# installers, so it scans once (`refresh` after installing a package).
+@functools.cache
 def available() -> dict[str, EntryPoint]:
     """Every installer's entry point by name. Two packages claiming one name is an error."""
     found: dict[str, EntryPoint] = {}
@@ -23,6 +27,11 @@ def available() -> dict[str, EntryPoint]:
             )
         found[point.name] = point
     return found
+
+
+def refresh() -> None:
+    """Forget the installers found so far: a package was installed since."""
+    available.cache_clear()
 
 
 def load(name: str) -> Installer:

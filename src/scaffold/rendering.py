@@ -6,6 +6,7 @@ Templates of files that are Jinja2 themselves (the app's HTML pages) use `[[ ]]`
 from __future__ import annotations
 
 import os
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ def _environment(brackets: bool) -> jinja2.Environment:
         if brackets
         else {}
     )
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -46,6 +47,24 @@ def _environment(brackets: bool) -> jinja2.Environment:
         bytecode_cache=bytecode_cache(),
         **syntax,
     )
+    environment.filters["sorted_imports"] = sorted_imports
+    return environment
+
+
+def sorted_imports(block: str) -> str:
+    """The import statements of `block`, one isort section, in isort's order.
+
+    For templates whose imports of the app's package and of `tests` share a section: which
+    comes first depends on the app's name (`shop` before `tests`, `todo` after it)."""
+    statements = re.split(r"\n(?=from |import )", block.strip("\n"))
+    return "\n".join(sorted(statements, key=_module_key)) + "\n"
+
+
+def _module_key(statement: str) -> tuple[bool, str, str]:
+    """`import x` before `from x import y`, then by module: case-insensitive first. (Modules
+    here are the app's and the tests', whose names differ before any run of digits.)"""
+    kind, module = statement.split(maxsplit=2)[:2]
+    return (kind == "from", module.lower(), module)
 
 
 @cache
