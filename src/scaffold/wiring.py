@@ -6,9 +6,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from scaffold.patchers.python import AppendToList, Edit, EnsureClassAttribute, EnsureImport
+from scaffold.patchers.python import (
+    AppendToList,
+    Edit,
+    EnsureClassAttribute,
+    EnsureImport,
+    WrapLongList,
+)
 from scaffold.project import Project
-from scaffold.resources.edits import WrapLongList
 
 ENV_EXAMPLE = ".env.example"
 

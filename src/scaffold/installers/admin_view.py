@@ -17,11 +17,10 @@ from scaffold.declare import Option, installer
 from scaffold.errors import UsageError
 from scaffold.keys import model_path
 from scaffold.naming import ResourceName, parse_resource_name
-from scaffold.patchers.python import AppendToList, EnsureImport
+from scaffold.patchers.python import AppendToList, EnsureImport, WrapLongList
 from scaffold.project import Project
 from scaffold.pysource import signature
 from scaffold.rendering import render
-from scaffold.resources.edits import WrapLongList
 
 # Auth's users have a view of their own, made with auth's guard (admin/accounts_users.py).
 USERS = ResourceName("Accounts", "User")

@@ -25,11 +25,12 @@ from scaffold.patchers.python import (
     EnsureFunction,
     EnsureImport,
     EnsureModuleStatement,
+    ReplaceFunction,
+    WrapLongList,
 )
 from scaffold.project import Project
 from scaffold.rendering import render
 from scaffold.resources import files, migration, samples, web
-from scaffold.resources.edits import ReplaceFunction, WrapLongList
 from scaffold.resources.spec import ACTIONS, Resource, parse
 
 NAV_MARKER = "{# scaffold:nav #}"
