@@ -23,7 +23,7 @@ from scaffold.keys import model_path
 from scaffold.naming import ResourceName, snake
 from scaffold.patchers.python import EnsureDictEntry, EnsureImport, EnsureStatement
 from scaffold.project import Project
-from scaffold.template_tree import render_tree, stage_tree
+from scaffold.rendering import render_tree, stage_tree
 
 GUARD_KEY = "admin_guard"
 GUARDS = ("auth", "dev")

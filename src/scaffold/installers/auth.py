@@ -6,7 +6,7 @@ tests for every flow, and the migration for its tables.
 
 The strategies installed are recorded in `[tool.scaffold] auth_strategies`. Running again with
 another strategy adds just what that one needs: the files the generator now renders
-differently are updated where the user has not edited them (see scaffold.template_tree).
+differently are updated where the user has not edited them (see scaffold.rendering.stage_tree).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from scaffold.auth.wiring import wire_core, wire_strategy
 from scaffold.declare import Option, installer
 from scaffold.installers.admin import stage_guard
 from scaffold.project import Project
-from scaffold.template_tree import stage_tree
+from scaffold.rendering import stage_tree
 
 CONFIG_KEY = "auth_strategies"
 
