@@ -7,7 +7,6 @@ Each is idempotent, so every run makes them all: a strategy added later adds onl
 from __future__ import annotations
 
 from scaffold.auth.strategies import CORE_EXPORTS, EXPORTS
-from scaffold.installers.domain import domain_package
 from scaffold.patchers.python import (
     EnsureFunction,
     EnsureImport,
@@ -17,7 +16,7 @@ from scaffold.patchers.python import (
 )
 from scaffold.project import Project
 from scaffold.rendering import render
-from scaffold.wiring import ensure_env_block, ensure_exports, ensure_settings
+from scaffold.wiring import domain_package, ensure_env_block, ensure_exports, ensure_settings
 
 ACCOUNT_MARKER = "{# scaffold:account #}"
 

@@ -19,11 +19,11 @@ from typing import Any
 
 from scaffold.declare import installer
 from scaffold.installers.admin_view import USERS, register, stage_view
-from scaffold.keys import model_path
 from scaffold.naming import ResourceName, snake
 from scaffold.patchers.python import EnsureDictEntry, EnsureImport, EnsureStatement
 from scaffold.project import Project
 from scaffold.rendering import render_tree, stage_tree
+from scaffold.wiring import model_path
 
 GUARD_KEY = "admin_guard"
 GUARDS = ("auth", "dev")

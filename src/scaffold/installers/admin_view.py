@@ -15,12 +15,12 @@ from scaffold.admin.model_file import Model, read_model
 from scaffold.admin.views import Target, View
 from scaffold.declare import Option, installer
 from scaffold.errors import UsageError
-from scaffold.keys import model_path
 from scaffold.naming import ResourceName, parse_resource_name
 from scaffold.patchers.python import AppendToList, EnsureImport, WrapLongList
 from scaffold.project import Project
 from scaffold.pysource import signature
 from scaffold.rendering import render
+from scaffold.wiring import model_path
 
 # Auth's users have a view of their own, made with auth's guard (admin/accounts_users.py).
 USERS = ResourceName("Accounts", "User")

@@ -16,8 +16,6 @@ from typing import Any
 from scaffold import migrations
 from scaffold.declare import Option, installer
 from scaffold.errors import UsageError
-from scaffold.installers.domain import domain_package
-from scaffold.keys import Target, read_target
 from scaffold.naming import ResourceName, snake
 from scaffold.patchers.python import (
     AppendToList,
@@ -31,7 +29,9 @@ from scaffold.patchers.python import (
 from scaffold.project import Project
 from scaffold.rendering import render
 from scaffold.resources import files, migration, samples, web
+from scaffold.resources.keys import Target, read_target
 from scaffold.resources.spec import ACTIONS, Resource, parse
+from scaffold.wiring import domain_package
 
 NAV_MARKER = "{# scaffold:nav #}"
 

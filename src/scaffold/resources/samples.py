@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scaffold.attributes import Attribute
 from scaffold.naming import ResourceName
 from scaffold.pysource import LINE_LENGTH, Call, Imports, line, quote, signature
+from scaffold.resources.attributes import Attribute
 from scaffold.resources.spec import Resource, row_name
 
 

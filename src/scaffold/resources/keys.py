@@ -6,9 +6,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from scaffold.errors import UsageError
+from scaffold import Project, UsageError
 from scaffold.naming import ResourceName
-from scaffold.project import Project
+from scaffold.wiring import model_path
 
 
 @dataclass(frozen=True)
@@ -45,11 +45,6 @@ class Target:
     path: str
     table: str
     key: Key
-
-
-def model_path(app: str, name: ResourceName) -> str:
-    """Where a resource's model lives: src/APP/<domain>/<resource>.py."""
-    return f"src/{app}/{name.domain_module}/{name.module}.py"
 
 
 def read_target(project: Project, app: str, name: ResourceName, needed_by: str) -> Target | None:
