@@ -41,6 +41,8 @@ def admin(project: Project, options: Mapping[str, Any]) -> None:
     core = render_tree("admin/core", app)
     # Once made, these files are the user's: running again leaves them as they are.
     stage_tree(project, core, core if project.config().get("admin") else {})
+    # Called, not composed: auth composes `admin_guard` after this in the same run
+    # (`scaffold new --install admin,auth`), and a composed installer runs once per run.
     if not stage_guard(project):
         return
     _wire(project, app)
@@ -50,11 +52,27 @@ def admin(project: Project, options: Mapping[str, Any]) -> None:
     project.notice(_next_steps(app, project.config()[GUARD_KEY]))
 
 
+@installer(
+    "admin_guard",
+    summary="The admin's guard: signed-in admins with auth, else development only.",
+)
+def admin_guard(project: Project, options: Mapping[str, Any]) -> None:
+    """The auth installer composes this one, so that the admin's guard follows auth."""
+    if not project.config().get("admin"):
+        project.issue(
+            "The admin is not installed in this app: `scaffold install admin` installs it, "
+            "with its guard."
+        )
+        return
+    stage_guard(project)
+
+
 def stage_guard(project: Project) -> bool:
     """The admin's guard as the app wants it: for signed-in admins with auth, else for
     development only; with auth, also the users' view and `admin grant|revoke` in the app's
-    CLI. The auth installer calls it too, so that which of the two comes first (in one run or
-    two) never matters. False, with an issue, if the recorded guard is unreadable."""
+    CLI. The auth installer runs it too (it composes `admin_guard`), so that which of the two
+    comes first (in one run or two) never matters. False, with an issue, if the recorded
+    guard is unreadable."""
     app = project.app
     config = project.config()
     before = config.get(GUARD_KEY)

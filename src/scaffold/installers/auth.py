@@ -19,7 +19,6 @@ from scaffold.auth import migration
 from scaffold.auth.strategies import STRATEGIES, ordered, render_files
 from scaffold.auth.wiring import wire_core, wire_strategy
 from scaffold.declare import Option, installer
-from scaffold.installers.admin import stage_guard
 from scaffold.project import Project
 from scaffold.rendering import stage_tree
 
@@ -56,7 +55,7 @@ def auth(project: Project, options: Mapping[str, Any]) -> None:
         wire_strategy(project, app, strategy)
     project.set_config(CONFIG_KEY, wanted)
     if project.config().get("admin"):
-        stage_guard(project)  # with auth, the admin lets in signed-in admins only
+        project.compose("admin_guard")  # with auth, the admin lets in signed-in admins only
     added = [name for name in wanted if name not in installed]
     project.notice(_next_steps(app, wanted, added, first=not installed))
 
