@@ -6,6 +6,7 @@ Each is idempotent, so every run makes them all: a strategy added later adds onl
 
 from __future__ import annotations
 
+from scaffold import Project
 from scaffold.auth.strategies import CORE_EXPORTS, EXPORTS
 from scaffold.patchers.python import (
     EnsureFunction,
@@ -14,7 +15,6 @@ from scaffold.patchers.python import (
     EnsureModuleStatement,
     EnsureStatement,
 )
-from scaffold.project import Project
 from scaffold.rendering import render
 from scaffold.wiring import domain_package, ensure_env_block, ensure_exports, ensure_settings
 

@@ -17,11 +17,10 @@ import ast
 from collections.abc import Mapping
 from typing import Any
 
-from scaffold.declare import installer
+from scaffold import Project, installer
 from scaffold.installers.admin_view import USERS, register, stage_view
 from scaffold.naming import ResourceName, snake
 from scaffold.patchers.python import EnsureDictEntry, EnsureImport, EnsureStatement
-from scaffold.project import Project
 from scaffold.rendering import render_tree, stage_tree
 from scaffold.wiring import model_path
 

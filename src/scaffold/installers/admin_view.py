@@ -11,13 +11,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from scaffold import Option, Project, UsageError, installer
 from scaffold.admin.model_file import Model, read_model
 from scaffold.admin.views import Target, View
-from scaffold.declare import Option, installer
-from scaffold.errors import UsageError
 from scaffold.naming import ResourceName, parse_resource_name
 from scaffold.patchers.python import AppendToList, EnsureImport, WrapLongList
-from scaffold.project import Project
 from scaffold.pysource import signature
 from scaffold.rendering import render
 from scaffold.wiring import model_path

@@ -14,12 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from scaffold import migrations
+from scaffold import Option, Project, installer, migrations
 from scaffold.auth import migration
 from scaffold.auth.strategies import STRATEGIES, ordered, render_files
 from scaffold.auth.wiring import wire_core, wire_strategy
-from scaffold.declare import Option, installer
-from scaffold.project import Project
 from scaffold.rendering import stage_tree
 
 CONFIG_KEY = "auth_strategies"

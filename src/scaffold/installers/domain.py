@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from scaffold.declare import Option, installer
+from scaffold import Option, Project, installer
 from scaffold.naming import check_domain_name, snake
-from scaffold.project import Project
 from scaffold.rendering import render
 from scaffold.wiring import domain_package
 

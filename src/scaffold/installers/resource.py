@@ -13,9 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from scaffold import migrations
-from scaffold.declare import Option, installer
-from scaffold.errors import UsageError
+from scaffold import Option, Project, UsageError, installer, migrations
 from scaffold.naming import ResourceName, snake
 from scaffold.patchers.python import (
     AppendToList,
@@ -26,7 +24,6 @@ from scaffold.patchers.python import (
     ReplaceFunction,
     WrapLongList,
 )
-from scaffold.project import Project
 from scaffold.rendering import render
 from scaffold.resources import files, migration, samples, web
 from scaffold.resources.keys import Target, read_target
