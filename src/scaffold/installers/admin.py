@@ -3,7 +3,7 @@
 With auth installed, the guard lets in signed-in users with `is_admin` only, through the app's
 own session, and the app's CLI gets `admin grant|revoke EMAIL`. Without auth, nothing could
 tell an admin from anyone else: the admin is served in development only, and installing auth
-later replaces that guard (the auth installer composes this one again).
+later replaces that guard (the auth installer composes `admin_guard`).
 
 Recorded in `[tool.scaffold]`: `admin = true`, and `admin_guard`, the guard the files were
 made with ("auth", or "dev" for development only), so that a later run knows which generated
