@@ -14,7 +14,7 @@ from scaffold import __version__, testing
 from scaffold.admin.model_file import Model, read_model
 from scaffold.copier_template import render
 from scaffold.errors import UsageError
-from scaffold.installers.admin import admin
+from scaffold.installers.admin import admin, admin_guard
 from scaffold.installers.admin_view import admin_view
 from scaffold.installers.app import TEMPLATE
 from scaffold.project import Project
@@ -189,6 +189,13 @@ def test_admin_view_needs_the_admin_and_the_resource() -> None:
     installed = _after(_with_posts(), admin)
     with pytest.raises(UsageError, match=r"src/shop/blog/comment\.py is missing"):
         testing.run(testing.project(installed), admin_view, name="Blog.Comment")
+
+
+def test_admin_guard_needs_the_admin() -> None:
+    project = testing.run(testing.project(_with_posts()), admin_guard)
+
+    testing.assert_issue(project, "`scaffold install admin` installs it")
+    testing.assert_unchanged(project)
 
 
 def test_models_scaffold_cannot_find_get_a_warning() -> None:

@@ -57,6 +57,9 @@ def slug(message: str) -> str:
 def render_revision(
     message: str, revision: str, down: str | None, upgrade: str, downgrade: str, when: datetime
 ) -> str:
+    """A revision file as the app's script.py.mako writes it: `revision` after `down` (None:
+    the first), with the bodies `upgrade` and `downgrade` (`op.` calls; `sa.` is imported when
+    they use it)."""
     sa = "import sqlalchemy as sa\n" if "sa." in upgrade + downgrade else ""
     return f'''"""{message}
 

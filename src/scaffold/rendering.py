@@ -1,30 +1,79 @@
-"""Rendering scaffold's own generator templates (src/scaffold/templates) with Jinja2.
+"""Files rendered from Jinja2 templates: one template, or a folder of them that mirrors the app
+it renders into; and staging what a folder renders, so that generated files the user has not
+edited follow the generator when its options grow.
 
-Templates of files that are Jinja2 themselves (the app's HTML pages) use `[[ ]]` and
-`[% %]` instead, so the app's own `{{ }}` and `{% %}` pass through untouched."""
+Templates come from scaffold's own folder (src/scaffold/templates) unless `templates` names
+another: a third-party installer keeps its templates in its own package. Templates of files that
+are Jinja2 themselves (the app's HTML pages) use `[[ ]]` and `[% %]` instead, so the app's own
+`{{ }}` and `{% %}` pass through untouched.
+
+A template at `<folder>/src/APP/web/login.py.jinja` renders to `src/<app>/web/login.py`: a path
+part `APP` is the app's package, and `.jinja` is dropped.
+"""
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
+if TYPE_CHECKING:
+    from scaffold.project import Project
+
 TEMPLATES = Path(__file__).parent / "templates"
+APP_PART = "APP"
 
 
-def render(name: str, *, brackets: bool | None = None, **context: Any) -> str:
-    """Render `templates/<name>`; names ending in `.html.jinja` use the bracket syntax, as do
+def render(
+    name: str, *, templates: Path = TEMPLATES, brackets: bool | None = None, **context: Any
+) -> str:
+    """Render `<templates>/<name>`; names ending in `.html.jinja` use the bracket syntax, as do
     others when `brackets` is true (Python source, whose braces would clash with `{{ }}`)."""
     use_brackets = name.endswith(".html.jinja") if brackets is None else brackets
-    return _environment(use_brackets).get_template(name).render(context)
+    return _environment(templates, use_brackets).get_template(name).render(context)
+
+
+def render_tree(
+    folder: str, app: str, *, templates: Path = TEMPLATES, **context: Any
+) -> dict[str, str]:
+    """Every template under `<templates>/<folder>`, rendered with `app` and `context`, by its
+    path in the app."""
+    root = templates / folder
+    files: dict[str, str] = {}
+    for source in sorted(root.rglob("*.jinja")):
+        relative = PurePosixPath(source.relative_to(root).as_posix())
+        parts = [app if part == APP_PART else part for part in relative.parts]
+        target = PurePosixPath(*parts).as_posix().removesuffix(".jinja")
+        name = PurePosixPath(folder, relative).as_posix()
+        files[target] = render(name, templates=templates, app=app, **context)
+    return files
+
+
+def stage_tree(project: Project, new: Mapping[str, str], old: Mapping[str, str]) -> None:
+    """Stage the files of `new`, where `old` is what the same generator made before.
+
+    - A file `old` did not have is created (a conflict if one with other content is there).
+    - A file the generator makes as before is left as it is: it is the user's now.
+    - A file the generator now makes differently is updated if the user never edited it (it
+      is still what `old` holds); otherwise it is a conflict, shown as a diff and asked about.
+    """
+    for path, content in new.items():
+        before = old.get(path)
+        if before is None:
+            project.create_file(path, content)
+        elif content != before:
+            on_disk = project.read(path)
+            on_exists = "overwrite" if on_disk in (before, None) else "conflict"
+            project.create_file(path, content, on_exists=on_exists)
 
 
 @cache
-def _environment(brackets: bool) -> jinja2.Environment:
+def _environment(templates: Path, brackets: bool) -> jinja2.Environment:
     syntax = (
         {
             "block_start_string": "[%",
@@ -38,7 +87,7 @@ def _environment(brackets: bool) -> jinja2.Environment:
         else {}
     )
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=jinja2.FileSystemLoader(templates),
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,

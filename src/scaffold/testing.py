@@ -78,6 +78,7 @@ def written(files: Mapping[str, str], project: Project) -> dict[str, str]:
 
 
 def change(project: Project, path: str) -> Change | None:
+    """The change staged on `path` (its `status`, `before` and `after`), if any."""
     return next((c for c in project.changes() if c.path == path), None)
 
 
@@ -111,14 +112,17 @@ def assert_unchanged(project: Project, *paths: str) -> None:
 
 
 def assert_issue(project: Project, text: str) -> None:
+    """An issue (what stops the run) contains `text`."""
     _assert_said(project.issues, "issue", text)
 
 
 def assert_warning(project: Project, text: str) -> None:
+    """A warning contains `text`."""
     _assert_said(project.warnings, "warning", text)
 
 
 def assert_notice(project: Project, text: str) -> None:
+    """A notice (shown after the write) contains `text`."""
     _assert_said(project.notices, "notice", text)
 
 

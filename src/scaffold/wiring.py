@@ -1,26 +1,61 @@
-"""Steps that installers share on the files every app has: settings, exports (models.py and a
-domain's interface), and `.env.example`. Each is idempotent."""
+"""The generated app's conventions, for installers: where a domain's interface, a resource's
+model and a domain's test factories live, and steps on the files every app has (settings,
+exports from models.py or a domain's interface, `.env.example`). Each step is idempotent.
+
+The Python edits are imported when a step runs: libcst is slow to import, and an installer
+that only asks where a file lives should not pay for it.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
-from scaffold.patchers.python import AppendToList, Edit, EnsureClassAttribute, EnsureImport
-from scaffold.project import Project
-from scaffold.resources.edits import WrapLongList
+from scaffold.naming import ResourceName, snake
+
+if TYPE_CHECKING:
+    from scaffold.patchers.python import Edit
+    from scaffold.project import Project
 
 ENV_EXAMPLE = ".env.example"
 
 
+def domain_package(project: Project, domain: str) -> str:
+    """The path of a domain's `__init__.py` (its interface): src/APP/<domain>/__init__.py."""
+    return f"src/{project.app}/{snake(domain)}/__init__.py"
+
+
+def model_path(app: str, name: ResourceName) -> str:
+    """Where a resource's model lives: src/APP/<domain>/<resource>.py."""
+    return f"src/{app}/{name.domain_module}/{name.module}.py"
+
+
+def factories_module(domain: str) -> str:
+    """The module of a domain's test factories (`make_post`...): tests.<domain>.factories.
+
+    One module a domain rather than one for the app: adding a resource patches a file that
+    grows with its domain, not with the whole project."""
+    return f"tests.{snake(domain)}.factories"
+
+
+def factories_path(domain: str) -> str:
+    """tests/<domain>/factories.py, the file of `factories_module(domain)`."""
+    return factories_module(domain).replace(".", "/") + ".py"
+
+
 def ensure_settings(project: Project, app: str, fields: Iterable[tuple[str, str]]) -> None:
     """Fields of the app's `Settings` class, each `(name, code)`; a field already there stays."""
+    from scaffold.patchers.python import EnsureClassAttribute
+
     edits = [EnsureClassAttribute("Settings", name, code) for name, code in fields]
     project.patch_python(f"src/{app}/settings.py", *edits)
 
 
 def ensure_exports(project: Project, path: str, names: Mapping[str, Iterable[str]]) -> None:
     """`from module import name` and `"name"` in `__all__`, for every name of every module."""
+    from scaffold.patchers.python import AppendToList, EnsureImport, WrapLongList
+
     app = project.app
     edits: list[Edit] = []
     for module, exported in names.items():

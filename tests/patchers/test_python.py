@@ -19,6 +19,8 @@ from scaffold.patchers.python import (
     EnsureKeywordArgument,
     EnsureModuleStatement,
     EnsureStatement,
+    ReplaceFunction,
+    WrapLongList,
     apply_edits,
 )
 
@@ -1014,3 +1016,29 @@ def test_the_first_error_stops_the_run() -> None:
 def test_a_file_that_does_not_parse(source: str, line: int, message: str) -> None:
     result = apply_edits(source, [EnsureImport("os")])
     assert result == PatchError(problem=f"is not valid Python: {message}", line=line)
+
+
+# WrapLongList, ReplaceFunction
+
+
+def test_a_list_grown_too_long_is_laid_out_one_element_a_line() -> None:
+    names = ", ".join(f'"name_{n:02}"' for n in range(10))
+    wrapped = "".join(f'    "name_{n:02}",\n' for n in range(10))
+    before = f"x = 1\n__all__ = [{names}]\n"
+    assert_edit(WrapLongList("__all__"), before, f"x = 1\n__all__ = [\n{wrapped}]\n")
+
+
+def test_a_list_that_fits_or_is_wrapped_already_is_left_alone() -> None:
+    for source in ('__all__ = ["a", "b"]\n', '__all__ = [\n    "a", "b"\n]\n', "x = 1\n"):
+        module = cst.parse_module(source)
+        assert WrapLongList("__all__")(module) is module
+
+
+def test_a_function_is_replaced_where_it_is_or_appended() -> None:
+    edit = ReplaceFunction("make_post", "def make_post() -> int:\n    return 2\n")
+    before = "import os\n\n\n# Posts.\ndef make_post() -> int:\n    return 1\n\n\nx = 1\n"
+    after = "import os\n\n\n# Posts.\ndef make_post() -> int:\n    return 2\n\n\nx = 1\n"
+    assert apply_edits(before, [edit]) == after
+    assert apply_edits(after, [edit]) == after
+    appended = "import os\n\n\ndef make_post() -> int:\n    return 2\n"
+    assert apply_edits("import os\n", [edit]) == appended

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from scaffold.admin.model_file import MANAGED, Column, Model, Relation
-from scaffold.keys import factories_module
 from scaffold.naming import ResourceName, humanize, pluralize, snake
 from scaffold.pysource import Call, Imports, line
+from scaffold.wiring import factories_module
 
 # The kinds of column a list shows; the others (long text, JSON, binary) only the row's page.
 _LISTED = frozenset({"string", "boolean", "enum", "number", "float", "time", "uuid"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from scaffold.template_tree import render_tree
+from scaffold.rendering import render_tree
 
 STRATEGIES = ("password", "magic_link")
 

@@ -6,9 +6,8 @@ Each is idempotent, so every run makes them all: a strategy added later adds onl
 
 from __future__ import annotations
 
+from scaffold import Project
 from scaffold.auth.strategies import CORE_EXPORTS, EXPORTS
-from scaffold.installers.domain import domain_package
-from scaffold.keys import factories_path
 from scaffold.patchers.python import (
     EnsureFunction,
     EnsureImport,
@@ -16,9 +15,14 @@ from scaffold.patchers.python import (
     EnsureModuleStatement,
     EnsureStatement,
 )
-from scaffold.project import Project
 from scaffold.rendering import render
-from scaffold.wiring import ensure_env_block, ensure_exports, ensure_settings
+from scaffold.wiring import (
+    domain_package,
+    ensure_env_block,
+    ensure_exports,
+    ensure_settings,
+    factories_path,
+)
 
 ACCOUNT_MARKER = "{# scaffold:account #}"
 

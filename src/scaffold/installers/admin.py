@@ -3,7 +3,7 @@
 With auth installed, the guard lets in signed-in users with `is_admin` only, through the app's
 own session, and the app's CLI gets `admin grant|revoke EMAIL`. Without auth, nothing could
 tell an admin from anyone else: the admin is served in development only, and installing auth
-later replaces that guard (the auth installer composes this one again).
+later replaces that guard (the auth installer composes `admin_guard`).
 
 Recorded in `[tool.scaffold]`: `admin = true`, and `admin_guard`, the guard the files were
 made with ("auth", or "dev" for development only), so that a later run knows which generated
@@ -17,13 +17,12 @@ import ast
 from collections.abc import Mapping
 from typing import Any
 
-from scaffold.declare import installer
+from scaffold import Project, installer
 from scaffold.installers.admin_view import USERS, register, stage_view
-from scaffold.keys import model_path
 from scaffold.naming import ResourceName, snake
 from scaffold.patchers.python import EnsureDictEntry, EnsureImport, EnsureStatement
-from scaffold.project import Project
-from scaffold.template_tree import render_tree, stage_tree
+from scaffold.rendering import render_tree, stage_tree
+from scaffold.wiring import model_path
 
 GUARD_KEY = "admin_guard"
 GUARDS = ("auth", "dev")
@@ -41,6 +40,8 @@ def admin(project: Project, options: Mapping[str, Any]) -> None:
     core = render_tree("admin/core", app)
     # Once made, these files are the user's: running again leaves them as they are.
     stage_tree(project, core, core if project.config().get("admin") else {})
+    # Called, not composed: auth composes `admin_guard` after this in the same run
+    # (`scaffold new --install admin,auth`), and a composed installer runs once per run.
     if not stage_guard(project):
         return
     _wire(project, app)
@@ -50,11 +51,27 @@ def admin(project: Project, options: Mapping[str, Any]) -> None:
     project.notice(_next_steps(app, project.config()[GUARD_KEY]))
 
 
+@installer(
+    "admin_guard",
+    summary="The admin's guard: signed-in admins with auth, else development only.",
+)
+def admin_guard(project: Project, options: Mapping[str, Any]) -> None:
+    """The auth installer composes this one, so that the admin's guard follows auth."""
+    if not project.config().get("admin"):
+        project.issue(
+            "The admin is not installed in this app: `scaffold install admin` installs it, "
+            "with its guard."
+        )
+        return
+    stage_guard(project)
+
+
 def stage_guard(project: Project) -> bool:
     """The admin's guard as the app wants it: for signed-in admins with auth, else for
     development only; with auth, also the users' view and `admin grant|revoke` in the app's
-    CLI. The auth installer calls it too, so that which of the two comes first (in one run or
-    two) never matters. False, with an issue, if the recorded guard is unreadable."""
+    CLI. The auth installer runs it too (it composes `admin_guard`), so that which of the two
+    comes first (in one run or two) never matters. False, with an issue, if the recorded
+    guard is unreadable."""
     app = project.app
     config = project.config()
     before = config.get(GUARD_KEY)

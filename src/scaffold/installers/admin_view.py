@@ -11,17 +11,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from scaffold import Option, Project, UsageError, installer
 from scaffold.admin.model_file import Model, read_model
 from scaffold.admin.views import Target, View
-from scaffold.declare import Option, installer
-from scaffold.errors import UsageError
-from scaffold.keys import factories_path, model_path
 from scaffold.naming import ResourceName, parse_resource_name
-from scaffold.patchers.python import AppendToList, EnsureImport
-from scaffold.project import Project
+from scaffold.patchers.python import AppendToList, EnsureImport, WrapLongList
 from scaffold.pysource import signature
 from scaffold.rendering import render
-from scaffold.resources.edits import WrapLongList
+from scaffold.wiring import factories_path, model_path
 
 # Auth's users have a view of their own, made with auth's guard (admin/accounts_users.py).
 USERS = ResourceName("Accounts", "User")

@@ -6,10 +6,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from scaffold import __version__, baseline
+from scaffold import Option, Project, __version__, baseline, installer
 from scaffold.copier_template import render
-from scaffold.declare import Option, installer
-from scaffold.project import Project
 
 TEMPLATE = Path(__file__).parent.parent / "templates" / "app"
 

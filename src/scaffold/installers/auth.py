@@ -6,7 +6,7 @@ tests for every flow, and the migration for its tables.
 
 The strategies installed are recorded in `[tool.scaffold] auth_strategies`. Running again with
 another strategy adds just what that one needs: the files the generator now renders
-differently are updated where the user has not edited them (see scaffold.template_tree).
+differently are updated where the user has not edited them (see scaffold.rendering.stage_tree).
 """
 
 from __future__ import annotations
@@ -14,14 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from scaffold import migrations
+from scaffold import Option, Project, installer, migrations
 from scaffold.auth import migration
 from scaffold.auth.strategies import STRATEGIES, ordered, render_files
 from scaffold.auth.wiring import wire_core, wire_strategy
-from scaffold.declare import Option, installer
-from scaffold.installers.admin import stage_guard
-from scaffold.project import Project
-from scaffold.template_tree import stage_tree
+from scaffold.rendering import stage_tree
 
 CONFIG_KEY = "auth_strategies"
 
@@ -56,7 +53,7 @@ def auth(project: Project, options: Mapping[str, Any]) -> None:
         wire_strategy(project, app, strategy)
     project.set_config(CONFIG_KEY, wanted)
     if project.config().get("admin"):
-        stage_guard(project)  # with auth, the admin lets in signed-in admins only
+        project.compose("admin_guard")  # with auth, the admin lets in signed-in admins only
     added = [name for name in wanted if name not in installed]
     project.notice(_next_steps(app, wanted, added, first=not installed))
 

@@ -5,15 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from scaffold.declare import Option, installer
+from scaffold import Option, Project, installer
 from scaffold.naming import check_domain_name, snake
-from scaffold.project import Project
 from scaffold.rendering import render
-
-
-def domain_package(project: Project, domain: str) -> str:
-    """The path of a domain's `__init__.py`: src/APP/<domain>/__init__.py."""
-    return f"src/{project.app}/{snake(domain)}/__init__.py"
+from scaffold.wiring import domain_package
 
 
 @installer(

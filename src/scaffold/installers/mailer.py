@@ -8,11 +8,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from scaffold import migrations
-from scaffold.declare import installer
+from scaffold import Project, installer, migrations
 from scaffold.patchers.python import EnsureImport, EnsureStatement
-from scaffold.project import Project
-from scaffold.template_tree import render_tree, stage_tree
+from scaffold.rendering import render_tree, stage_tree
 from scaffold.wiring import ensure_env_block, ensure_exports, ensure_settings
 
 SETTINGS = (

@@ -14,10 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from scaffold.declare import Option, installer
-from scaffold.errors import UsageError
+from scaffold import Option, Project, UsageError, installer
 from scaffold.migrations import add_revision
-from scaffold.project import Project
 
 SCRIPT = Path(__file__).parent.parent / "scripts" / "autogenerate.py"
 _MESSAGE = re.compile(r"^[A-Za-z][A-Za-z0-9_ -]*$")

@@ -13,11 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from scaffold import migrations
-from scaffold.declare import Option, installer
-from scaffold.errors import UsageError
-from scaffold.installers.domain import domain_package
-from scaffold.keys import Target, factories_module, factories_path, read_target
+from scaffold import Option, Project, UsageError, installer, migrations
 from scaffold.naming import ResourceName, snake
 from scaffold.patchers.python import (
     AppendToList,
@@ -25,12 +21,14 @@ from scaffold.patchers.python import (
     EnsureFunction,
     EnsureImport,
     EnsureModuleStatement,
+    ReplaceFunction,
+    WrapLongList,
 )
-from scaffold.project import Project
 from scaffold.rendering import render
 from scaffold.resources import files, migration, samples, web
-from scaffold.resources.edits import ReplaceFunction, WrapLongList
+from scaffold.resources.keys import Target, read_target
 from scaffold.resources.spec import ACTIONS, Resource, parse
+from scaffold.wiring import domain_package, factories_module, factories_path
 
 NAV_MARKER = "{# scaffold:nav #}"
 

@@ -15,10 +15,8 @@ from typing import Any
 
 import jinja2
 
-from scaffold.declare import Option, installer
-from scaffold.errors import ScaffoldError, UsageError
+from scaffold import Option, Project, ScaffoldError, UsageError, installer
 from scaffold.patchers.toml import add_entry_point
-from scaffold.project import Project
 
 SKELETONS = Path(__file__).parent.parent / "skeletons" / "installer"
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

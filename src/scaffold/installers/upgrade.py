@@ -15,12 +15,10 @@ from typing import Any
 
 import yaml
 
-from scaffold import __version__, baseline
+from scaffold import Project, __version__, baseline, installer
 from scaffold.copier_template import render
-from scaffold.declare import installer
 from scaffold.installers.app import TEMPLATE
 from scaffold.journal import digest
-from scaffold.project import Project
 from scaffold.registry import available, load
 
 ANSWERS = ".copier-answers.yml"

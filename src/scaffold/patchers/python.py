@@ -794,3 +794,67 @@ def _natural_part(part: str) -> _Key:
     if part[0] not in string.digits:
         return (ord(part),)
     return (ord("0"), 0, part) if part[0] == "0" else (ord("0"), 1, len(part), part)
+
+
+# Layout and replacement -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WrapLongList:
+    """The top-level list assigned to `target`, one element a line once its line is too long
+    (as ruff format lays it out), so that appending to `__all__` keeps the file ruff-clean."""
+
+    target: str
+
+    def __call__(self, module: cst.Module) -> cst.Module:
+        for statement in module.body:
+            node = _top_level_assignment(statement, self.target)
+            if node is None or not isinstance(node.value, cst.List):
+                continue
+            code = module.code_for_node(statement.with_changes(leading_lines=()))
+            if "\n" in code.rstrip("\n") or len(code.rstrip("\n")) <= _LINE_LENGTH:
+                return module
+            items = "".join(
+                f"    {module.code_for_node(e.value)},\n"
+                for e in node.value.elements
+                if isinstance(e, cst.Element)
+            )
+            wrapped = cst.parse_expression(f"[\n{items}]")
+            return cast(cst.Module, module.deep_replace(node.value, wrapped))
+        return module
+
+
+@dataclass(frozen=True)
+class ReplaceFunction:
+    """The top-level function `name` replaced by `code` (appended when there is none): the
+    one edit that is not an `Ensure*`, for regenerating on request (`--force`)."""
+
+    name: str
+    code: str
+
+    def __call__(self, module: cst.Module) -> cst.Module:
+        new = cst.parse_statement(self.code)
+        body = list(module.body)
+        for index, statement in enumerate(body):
+            if isinstance(statement, cst.FunctionDef) and statement.name.value == self.name:
+                body[index] = new.with_changes(leading_lines=statement.leading_lines)
+                return module.with_changes(body=body)
+        blank = [cst.EmptyLine(indent=False)] * (2 if body else 0)
+        return module.with_changes(body=[*body, new.with_changes(leading_lines=blank)])
+
+
+def _top_level_assignment(
+    statement: cst.BaseStatement, target: str
+) -> cst.Assign | cst.AnnAssign | None:
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    node = statement.body[0]
+    if isinstance(node, cst.AnnAssign) and _simple_name(node.target) == target:
+        return node
+    if isinstance(node, cst.Assign) and any(_simple_name(t.target) == target for t in node.targets):
+        return node
+    return None
+
+
+def _simple_name(node: cst.BaseExpression) -> str | None:
+    return node.value if isinstance(node, cst.Name) else None

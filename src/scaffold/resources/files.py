@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from scaffold import pysource
-from scaffold.keys import factories_path
 from scaffold.rendering import render
 from scaffold.resources import model, samples, web
 from scaffold.resources.spec import Resource
+from scaffold.wiring import factories_path
 
 FACTORIES = "resource/tests/factories.py.jinja"
 _PAGES = {

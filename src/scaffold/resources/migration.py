@@ -4,8 +4,8 @@ so that `alembic check` finds nothing to change."""
 
 from __future__ import annotations
 
-from scaffold.attributes import Attribute
 from scaffold.pysource import Call, line, string_list
+from scaffold.resources.attributes import Attribute
 from scaffold.resources.spec import Resource
 
 

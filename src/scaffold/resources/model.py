@@ -3,8 +3,8 @@ columns, schema fields. The module's fixed parts are in templates/resource/model
 
 from __future__ import annotations
 
-from scaffold.attributes import Attribute
 from scaffold.pysource import Call, Imports, line
+from scaffold.resources.attributes import Attribute
 from scaffold.resources.spec import Resource
 
 

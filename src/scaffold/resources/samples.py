@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scaffold.attributes import Attribute
-from scaffold.keys import factories_module
 from scaffold.naming import ResourceName
 from scaffold.pysource import LINE_LENGTH, Call, Imports, line, quote, signature
+from scaffold.resources.attributes import Attribute
 from scaffold.resources.spec import Resource, row_name
+from scaffold.wiring import factories_module
 
 
 def factory_name(name: str) -> str:  # make_post

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from scaffold.attributes import Attribute, parse_attributes
-from scaffold.errors import UsageError
-from scaffold.keys import KEYS, Key, Target, model_path
+from scaffold import UsageError
 from scaffold.naming import ResourceName, parse_resource_name
+from scaffold.resources.attributes import Attribute, parse_attributes
+from scaffold.resources.keys import KEYS, Key, Target
+from scaffold.wiring import model_path
 
 ACTIONS = ("create", "read", "update", "destroy")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scaffold.attributes import Attribute
-from scaffold.keys import Target
 from scaffold.pysource import Call, Imports
+from scaffold.resources.attributes import Attribute
+from scaffold.resources.keys import Target
 from scaffold.resources.spec import Resource
 
 

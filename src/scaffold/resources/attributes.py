@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from scaffold.errors import UsageError
+from scaffold import UsageError
 from scaffold.naming import ResourceName, parse_resource_name
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

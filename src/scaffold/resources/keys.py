@@ -6,9 +6,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from scaffold.errors import UsageError
-from scaffold.naming import ResourceName, snake
-from scaffold.project import Project
+from scaffold import Project, UsageError
+from scaffold.naming import ResourceName
+from scaffold.wiring import model_path
 
 
 @dataclass(frozen=True)
@@ -45,24 +45,6 @@ class Target:
     path: str
     table: str
     key: Key
-
-
-def model_path(app: str, name: ResourceName) -> str:
-    """Where a resource's model lives: src/APP/<domain>/<resource>.py."""
-    return f"src/{app}/{name.domain_module}/{name.module}.py"
-
-
-def factories_module(domain: str) -> str:
-    """The module of a domain's test factories (`make_post`...): tests.<domain>.factories.
-
-    One module a domain rather than one for the app: adding a resource patches a file that
-    grows with its domain, not with the whole project."""
-    return f"tests.{snake(domain)}.factories"
-
-
-def factories_path(domain: str) -> str:
-    """tests/<domain>/factories.py, the file of `factories_module(domain)`."""
-    return factories_module(domain).replace(".", "/") + ".py"
 
 
 def read_target(project: Project, app: str, name: ResourceName, needed_by: str) -> Target | None:
