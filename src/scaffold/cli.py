@@ -5,13 +5,15 @@ needs it."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -47,6 +49,37 @@ Check = Annotated[
 Force = Annotated[bool, typer.Option("--force", help="Overwrite files that exist.")]
 Skip = Annotated[bool, typer.Option("--skip", help="Keep files that exist; skip those changes.")]
 FullDiff = Annotated[bool, typer.Option("--full-diff", help="Never summarise the preview.")]
+# The flags of every command that writes, in RunOptions' order.
+RUN_FLAGS = {
+    "yes": Yes, "dry_run": DryRun, "check": Check, "force": Force, "skip": Skip,
+    "full_diff": FullDiff,
+}  # fmt: skip
+
+
+def _runs(command: Callable[..., None]) -> Callable[..., None]:
+    """Give `command` the RUN_FLAGS options; it receives them as one `options: RunOptions`.
+
+    Typer has no shared groups of options, so this writes them into the signature Typer reads
+    (its annotations evaluated: this module's are strings, and RunOptions is imported lazily).
+    """
+    parameters = [
+        parameter.replace(annotation=eval(parameter.annotation, command.__globals__))
+        for parameter in inspect.signature(command).parameters.values()
+        if parameter.name != "options"
+    ]
+    parameters += [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=False, annotation=flag)
+        for name, flag in RUN_FLAGS.items()
+    ]
+
+    def run(*args: Any, **kwargs: Any) -> None:
+        flags = [kwargs.pop(name) for name in RUN_FLAGS]
+        command(*args, options=_options(*flags), **kwargs)
+
+    functools.update_wrapper(run, command, assigned=("__module__", "__name__", "__doc__"))
+    run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in parameters}
+    return run
 
 
 def _version(value: bool) -> None:
@@ -66,6 +99,7 @@ def _root(
 
 
 @app.command(epilog="Examples:  scaffold new my_app  |  scaffold new shop --db postgres --yes")
+@_runs
 def new(
     name: Annotated[str, typer.Argument(help="The app's name: a Python package name.")],
     db: Annotated[Database, typer.Option(help="The database the app uses.")] = Database.sqlite,
@@ -73,15 +107,10 @@ def new(
         str, typer.Option(help="Installers to run after the app is made, e.g. auth,admin.")
     ] = "",
     no_git: Annotated[bool, typer.Option("--no-git", help="No git init and first commit.")] = False,
-    yes: Yes = False,
-    dry_run: DryRun = False,
-    check: Check = False,
-    force: Force = False,
-    skip: Skip = False,
-    full_diff: FullDiff = False,
+    *,
+    options: RunOptions,
 ) -> None:
     """Create a new app in the folder NAME: pages, database, migrations, settings, tests."""
-    options = _options(yes, dry_run, check, force, skip, full_diff)
     with _reporting():
         from scaffold.naming import check_app_name
         from scaffold.plugins import run_installer
@@ -89,7 +118,7 @@ def new(
 
         check_app_name(name)
         extras = [item.strip() for item in install.split(",") if item.strip()]
-        target = _new_folder(Path.cwd() / name, force=force)
+        target = _new_folder(Path.cwd() / name, force=options.force)
 
         def build(project: Project) -> None:
             project.compose("app", name=name, db=db.value)
@@ -116,17 +145,13 @@ class PrimaryKey(StrEnum):
 
 
 @gen.command("domain", epilog="Example:  scaffold gen domain Blog")
+@_runs
 def gen_domain(
     name: Annotated[str, typer.Argument(help="The domain, in CamelCase: Blog, Accounts.")],
-    yes: Yes = False,
-    dry_run: DryRun = False,
-    check: Check = False,
-    force: Force = False,
-    skip: Skip = False,
-    full_diff: FullDiff = False,
+    *,
+    options: RunOptions,
 ) -> None:
     """Add a domain: a package that groups resources, whose __init__ is their interface."""
-    options = _options(yes, dry_run, check, force, skip, full_diff)
     _run_in_project(lambda project: project.compose("domain", name=name), options)
 
 
@@ -135,6 +160,7 @@ def gen_domain(
     epilog="Example:  scaffold gen resource Blog.Post title:string:required body:text "
     "status:enum:draft,published author:references:Accounts.User",
 )
+@_runs
 def gen_resource(
     name: Annotated[str, typer.Argument(help="Domain.Resource, e.g. Blog.Post.")],
     attributes: Annotated[
@@ -155,15 +181,10 @@ def gen_resource(
     no_web: Annotated[bool, typer.Option("--no-web", help="No HTML pages.")] = False,
     no_api: Annotated[bool, typer.Option("--no-api", help="No JSON API.")] = False,
     no_admin: Annotated[bool, typer.Option("--no-admin", help="No admin view.")] = False,
-    yes: Yes = False,
-    dry_run: DryRun = False,
-    check: Check = False,
-    force: Force = False,
-    skip: Skip = False,
-    full_diff: FullDiff = False,
+    *,
+    options: RunOptions,
 ) -> None:
     """Add a resource: model, migration, actions, pages, JSON API, admin view and tests."""
-    options = _options(yes, dry_run, check, force, skip, full_diff)
     chosen = [action.strip() for action in actions.split(",") if action.strip()]
     _run_in_project(
         lambda project: project.compose(
@@ -177,24 +198,20 @@ def gen_resource(
             web=not no_web,
             api=not no_api,
             admin=not no_admin,
-            force=force,
+            force=options.force,
         ),
         options,
     )
 
 
 @gen.command("migration", epilog="Example:  scaffold gen migration add_summary_to_posts")
+@_runs
 def gen_migration(
     name: Annotated[str, typer.Argument(help="What the migration does, e.g. add_summary.")],
-    yes: Yes = False,
-    dry_run: DryRun = False,
-    check: Check = False,
-    force: Force = False,
-    skip: Skip = False,
-    full_diff: FullDiff = False,
+    *,
+    options: RunOptions,
 ) -> None:
     """Write a migration for what the models changed since the last one (no database needed)."""
-    options = _options(yes, dry_run, check, force, skip, full_diff)
     _run_in_project(lambda project: project.compose("migration", name=name), options)
 
 
@@ -203,22 +220,18 @@ def gen_migration(
     epilog="Examples:  scaffold install auth --strategy password  |  scaffold install admin"
     "  |  scaffold install some-package",
 )
+@_runs
 def install(
     context: typer.Context,
     name: Annotated[str, typer.Argument(help="An installer's name, or a package to install.")],
-    yes: Yes = False,
-    dry_run: DryRun = False,
-    check: Check = False,
-    force: Force = False,
-    skip: Skip = False,
-    full_diff: FullDiff = False,
+    *,
+    options: RunOptions,
 ) -> None:
     """Run an installer in the current app: a built-in one, or one a package provides.
 
     A package that is not installed yet is added to the app's dependencies and installed,
     then its installer runs. Options after NAME go to the installer.
     """
-    options = _options(yes, dry_run, check, force, skip, full_diff)
     with _reporting():
         from scaffold.plugins import install_package_then_run, run_installer
 
@@ -230,17 +243,13 @@ def install(
 
 
 @app.command(epilog="Example:  scaffold upgrade --dry-run")
+@_runs
 def upgrade(
-    yes: Yes = False,
-    dry_run: DryRun = False,
-    check: Check = False,
-    force: Force = False,
-    skip: Skip = False,
-    full_diff: FullDiff = False,
+    *,
+    options: RunOptions,
 ) -> None:
     """Bring the app up to this scaffold's base template, and run the upgraders of its
     installers. Files you edited that the template also changed are asked about."""
-    options = _options(yes, dry_run, check, force, skip, full_diff)
     _run_in_project(lambda project: project.compose("upgrade"), options)
 
 
@@ -301,17 +310,13 @@ def _installer_names() -> set[str]:
 
 
 @gen.command("installer", epilog="Example:  scaffold gen installer hello_page")
+@_runs
 def gen_installer(
     name: Annotated[str, typer.Argument(help="The installer's name, snake_case.")],
-    yes: Yes = False,
-    dry_run: DryRun = False,
-    check: Check = False,
-    force: Force = False,
-    skip: Skip = False,
-    full_diff: FullDiff = False,
+    *,
+    options: RunOptions,
 ) -> None:
     """Add an installer skeleton, with its test, to the Python package you are in."""
-    options = _options(yes, dry_run, check, force, skip, full_diff)
     with _reporting():
         from scaffold.project import Project, find_package_root
 
