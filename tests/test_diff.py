@@ -2,7 +2,7 @@
 
 from textwrap import dedent
 
-from scaffold.diff import render, stats, summary_line
+from scaffold.diff import render, size, stats, summary_line
 from scaffold.project import Change
 
 
@@ -52,3 +52,17 @@ def test_stats_and_summary_line() -> None:
     change = Change("a.py", "update", "a\nb\nc\n", "a\nB\nc\nd\n")
     assert stats(change) == (2, 1)
     assert summary_line(change).plain == "Update: a.py  +2 -1"
+
+
+def test_size_counts_the_lines_the_preview_would_take() -> None:
+    before = "".join(f"line {n}\n" for n in range(1, 30))
+    after = before.replace("line 6\n", "line 6\nadded\n").replace("line 20\n", "")
+    changes = [
+        Change("a.py", "create", None, after),
+        Change("a.py", "update", before, after),
+        Change("a.py", "conflict", before, after),
+        Change("a.py", "delete", before, None),
+        Change("a.py", "update", "", "x\n"),
+    ]
+    for change in changes:
+        assert size(change) == render(change).plain.count("\n"), change.status

@@ -55,8 +55,13 @@ def stats(change: Change) -> tuple[int, int]:
 
 
 def size(change: Change) -> int:
-    """How many lines the full preview of this change takes."""
-    return render(change).plain.count("\n")
+    """How many lines the full preview of this change takes (counted, not rendered: a
+    summarised preview never renders them)."""
+    if change.status == "delete":
+        return 1
+    if change.status == "create":
+        return 2 + len(_lines(change.after))
+    return 2 + sum(1 for _ in _hunk_rows(_lines(change.before), _lines(change.after)))
 
 
 def _lines(content: str | None) -> list[str]:
@@ -73,16 +78,24 @@ def _numbered(text: Text, lines: list[str]) -> None:
 def _hunks(text: Text, before: list[str], after: list[str]) -> None:
     width = len(str(max(len(before), len(after), 1)))
     gutter = 2 * width + 4  # "old new m " before the bar
+    for row in _hunk_rows(before, after):
+        if row is None:
+            text.append(" " * (gutter - 3) + "...|\n", style="dim")
+        else:
+            _row(text, width, *row)
+
+
+def _hunk_rows(before: list[str], after: list[str]) -> Iterator[tuple | None]:
+    """The rows of the changed parts with their context; None where lines are skipped."""
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     last_end = 0
     for group in matcher.get_grouped_opcodes(CONTEXT):
         if group[0][1] > 0:
-            text.append(" " * (gutter - 3) + "...|\n", style="dim")
-        for row in _rows(group, before, after):
-            _row(text, width, *row)
+            yield None
+        yield from _rows(group, before, after)
         last_end = group[-1][2]
     if last_end < len(before):
-        text.append(" " * (gutter - 3) + "...|\n", style="dim")
+        yield None
 
 
 def _rows(group, before: list[str], after: list[str]) -> Iterator[tuple]:

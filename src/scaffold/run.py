@@ -8,6 +8,7 @@ import subprocess
 from dataclasses import dataclass
 
 from rich.console import Console
+from rich.text import Text
 
 from scaffold import diff, journal
 from scaffold.errors import Declined, IssuesFound
@@ -80,16 +81,15 @@ def _stop_on_issues(project: Project) -> None:
 
 def _preview(changes: list[Change], full: bool, console: Console) -> None:
     total = sum(diff.size(change) for change in changes)
+    # One print for all: rich spends about a millisecond on each call.
     if total > PREVIEW_LIMIT and not full:
-        for change in changes:
-            console.print(diff.summary_line(change), soft_wrap=True)
+        console.print(Text("\n").join(map(diff.summary_line, changes)), soft_wrap=True)
         console.print(
             f"\n(Preview summarised: {total} lines in {_files(len(changes))}. "
             "Pass --full-diff to see it whole.)\n"
         )
         return
-    for change in changes:
-        console.print(diff.render(change), soft_wrap=True)
+    console.print(Text("\n").join(map(diff.render, changes)), soft_wrap=True)
 
 
 def _show_plans(project: Project, console: Console) -> None:
