@@ -4,7 +4,8 @@
 
 Times `scaffold gen resource` (on a fresh copy each time) in an app with 5 resources and in
 one with 100, and Django's `makemigrations --dry-run` in a project whose app has 100 models,
-alternating so that noise on a shared machine falls on all of them. Goals: 100 resources at most 1.25x the time of 5, and at or below Django's time.
+alternating so that noise on a shared machine falls on all of them. Goals: 100 resources at
+most 1.25x the time of 5, and at or below Django's time.
 
 Each is timed as a real run (written to disk: files, journal, fsync) and as a dry run, which
 computes and previews everything and writes nothing, as Django's --dry-run does; the
