@@ -355,6 +355,7 @@ def test_a_target_without_a_table_or_key_is_an_issue() -> None:
         ("Session.Post", [], "use `session` for something else"),
         ("Index.Entry", [], "use `index` for something else"),
         ("Forms.Response", [], "folders named `forms`, beside the app's own `forms`"),
+        ("Users.Card", [], "folders named `users`, beside the app's own `users`"),
         ("Blog.Base", [], "`Base` is also a name its modules import"),
         ("Blog.Category", ["parent:references:Blog.Category:required"], "could never be saved"),
     ],

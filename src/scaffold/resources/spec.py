@@ -44,7 +44,7 @@ _FOLDERS = frozenset(
     {
         "admin", "conftest", "csrf", "dev_mailbox", "factories", "forms", "ids", "log_redaction",
         "mailer", "pages", "rate_limits", "redirects", "router", "templates", "templating",
-        "user_auth",
+        "user_auth", "users",  # web/users/: auth's pages, whose router web/router.py includes
     }
 )  # fmt: skip
 # Names the generated modules import unqualified where model classes are named too (the model
