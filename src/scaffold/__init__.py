@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Installer", "Option", "Project", "ScaffoldError", "UsageError", "installer"]
+__all__ = [
+    "Installer", "Option", "Project", "ScaffoldError", "Upgrader", "UsageError", "installer",
+]  # fmt: skip
 
 # What an installer may import: scaffold's own installers too, save the two that belong to its
 # lifecycle (app, upgrade). tests/test_public_api.py holds them to it.
@@ -30,7 +32,7 @@ PUBLIC_MODULES = (
 )
 
 if TYPE_CHECKING:
-    from scaffold.declare import Installer, Option, installer
+    from scaffold.declare import Installer, Option, Upgrader, installer
     from scaffold.errors import ScaffoldError, UsageError
     from scaffold.project import Project
 
@@ -38,6 +40,7 @@ _WHERE = {
     "Installer": "scaffold.declare",
     "Option": "scaffold.declare",
     "installer": "scaffold.declare",
+    "Upgrader": "scaffold.declare",
     "Project": "scaffold.project",
     "ScaffoldError": "scaffold.errors",
     "UsageError": "scaffold.errors",
