@@ -23,10 +23,10 @@ from scaffold.patchers._nodes import (
     _replace,
     _statement,
 )
+from scaffold.pysource import LINE_LENGTH
 
 # Private to scaffold.patchers, and so are its names: python.py imports them, exports none.
 
-_LINE_LENGTH = 100  # the generated apps' ruff `line-length`
 _FUTURE, _STANDARD_LIBRARY, _THIRD_PARTY, _FIRST_PARTY, _LOCAL_FOLDER = range(5)
 _PRAGMAS = {"isort", "type", "pyright", "pyrefly", "pylint", "flake8", "ruff", "ty"}
 _NATURAL = re.compile(r"[0-9]+|.", re.DOTALL)
@@ -115,7 +115,7 @@ def _fit(line: cst.BaseStatement) -> cst.BaseStatement:
     code = _code(node)
     comment = cast(cst.SimpleStatementLine, line).trailing_whitespace.comment
     width = len(code) + (len(comment.value) + 2 if comment and not _is_pragma(comment) else 0)
-    if "\n" in code or width <= _LINE_LENGTH:
+    if "\n" in code or width <= LINE_LENGTH:
         return line
     after_parenthesis = f"  {comment.value}" if comment else ""
     names = "".join(

@@ -16,7 +16,7 @@ from typing import TypeAlias, cast
 import libcst as cst
 
 from scaffold.patchers import PatchError
-from scaffold.patchers._imports import _LINE_LENGTH, _add_import, _fit, _join_import
+from scaffold.patchers._imports import _add_import, _fit, _join_import
 from scaffold.patchers._nodes import (
     _add_arg,
     _add_element,
@@ -45,6 +45,7 @@ from scaffold.patchers._nodes import (
     _statement,
     _statements,
 )
+from scaffold.pysource import LINE_LENGTH
 
 Edit: TypeAlias = Callable[[cst.Module], cst.Module | PatchError]
 
@@ -333,7 +334,7 @@ class WrapLongList:
             if node is None or not isinstance(node.value, cst.List):
                 continue
             code = module.code_for_node(statement.with_changes(leading_lines=()))
-            if "\n" in code.rstrip("\n") or len(code.rstrip("\n")) <= _LINE_LENGTH:
+            if "\n" in code.rstrip("\n") or len(code.rstrip("\n")) <= LINE_LENGTH:
                 return module
             items = "".join(
                 f"    {module.code_for_node(e.value)},\n"
