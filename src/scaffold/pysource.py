@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-LINE_LENGTH = 100
+LINE_LENGTH = 100  # the generated apps' ruff `line-length`
 
 
 @dataclass(frozen=True)
