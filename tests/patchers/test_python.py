@@ -1042,3 +1042,19 @@ def test_a_function_is_replaced_where_it_is_or_appended() -> None:
     assert apply_edits(after, [edit]) == after
     appended = "import os\n\n\ndef make_post() -> int:\n    return 2\n"
     assert apply_edits("import os\n", [edit]) == appended
+
+
+@pytest.mark.parametrize(
+    ("code", "key"),
+    [
+        ('"abc"', ('"abc"', "")),  # one token: no tokenize, but the key it would give
+        (" name ", ("name", "")),
+        ('"a\\"b"', ('"a\\"b"', "")),  # escapes: through tokenize
+        ("a.b", ("a", ".", "b", "")),
+        ("f(a,)", ("f", "(", "a", ")", "")),  # a trailing comma is layout
+    ],
+)
+def test_keys_compare_code_whatever_its_layout(code: str, key: tuple[str, ...]) -> None:
+    from scaffold.patchers._nodes import _key
+
+    assert _key(code) == key

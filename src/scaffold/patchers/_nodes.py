@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import functools
 import io
+import re
 import textwrap
 import tokenize
 from collections.abc import Sequence
@@ -154,12 +155,17 @@ def _starts_with(statement: cst.BaseStatement, prefix: str) -> bool:
 
 _LAYOUT = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT}
 _CLOSING = {")", "]", "}"}
+_ONE_STRING = re.compile(r'"[^"\\\n]*"|\'[^\'\\\n]*\'')  # a plain quoted string, no escapes
 
 
 # Nodes are immutable and compare by identity, and edits of one file see the same nodes
 # again and again: their code is worth remembering.
 @functools.lru_cache(maxsize=16384)
 def _code(node: cst.CSTNode) -> str:
+    # Names are most of what edits ask about (an import's module and names): their code is
+    # their value, without a round of code generation.
+    if isinstance(node, cst.Name) and not node.lpar:
+        return node.value
     return cst.Module([]).code_for_node(node)
 
 
@@ -175,7 +181,10 @@ def _key(code: str) -> tuple[str, ...]:
 
     Tokens rather than `ast`, so that any syntax libcst reads compares on any Python.
     """
-    readline = io.StringIO(code.strip()).readline
+    code = code.strip()
+    if code.isidentifier() or _ONE_STRING.fullmatch(code):  # one token (and the end marker)
+        return (code, "")
+    readline = io.StringIO(code).readline
     tokens = [t.string for t in tokenize.generate_tokens(readline) if t.type not in _LAYOUT]
     # A trailing comma is layout too: it is what splits `f(a)` over lines.
     pairs = zip(tokens, [*tokens[1:], ""], strict=True)
