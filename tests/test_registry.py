@@ -15,7 +15,7 @@ PYPROJECT = Path(__file__).parents[1] / "pyproject.toml"
 
 def test_the_built_ins_are_the_entry_points_pyproject_declares() -> None:
     declared = tomllib.loads(PYPROJECT.read_text())["project"]["entry-points"][registry.GROUP]
-    assert registry.BUILT_IN == declared
+    assert declared == registry.BUILT_IN
 
 
 def test_every_built_in_loads_and_is_found_through_its_entry_point_too() -> None:
