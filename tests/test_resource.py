@@ -273,6 +273,19 @@ def test_force_regenerates_the_files_without_a_migration(tmp_path: Path) -> None
     testing.assert_notice(forced, "scaffold gen migration NAME")
 
 
+def test_force_drops_the_exports_and_imports_of_what_is_gone(tmp_path: Path) -> None:
+    app = _write(_resource(_app(tmp_path), "Blog.Post", "title:string", "status:enum:a,b"))
+
+    forced = _resource(app, "Blog.Post", "title:string", actions=["read"], force=True)
+
+    interface = forced.read("src/shop/blog/__init__.py") or ""
+    for gone in ("PostStatus", "create_post", "update_post", "delete_post"):
+        assert f"    {gone},\n" not in interface and f'"{gone}"' not in interface
+    assert "    get_post,\n" in interface and '    "get_post",\n' in interface
+    factories = forced.read("tests/blog/factories.py") or ""
+    assert "from shop.blog.post import Post\n" in factories and "PostStatus" not in factories
+
+
 def test_two_resources_chain_their_migrations(tmp_path: Path) -> None:
     first = _resource(_app(tmp_path), "Blog.Post", *POST)
     [first_path] = _migrations(first)

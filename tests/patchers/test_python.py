@@ -19,6 +19,8 @@ from scaffold.patchers.python import (
     EnsureKeywordArgument,
     EnsureModuleStatement,
     EnsureStatement,
+    RemoveFromList,
+    RemoveImport,
     ReplaceFunction,
     WrapLongList,
     apply_edits,
@@ -1058,3 +1060,44 @@ def test_keys_compare_code_whatever_its_layout(code: str, key: tuple[str, ...]) 
     from scaffold.patchers._nodes import _key
 
     assert _key(code) == key
+
+
+# RemoveImport, RemoveFromList
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("from m import a, b\n", "from m import a\n"),
+        ("from m import b, a\n", "from m import a\n"),
+        ("from m import (\n    a,\n    b,\n    c,\n)\n", "from m import (\n    a,\n    c,\n)\n"),
+        ("from m import (\n    a,\n    b,\n)\n", "from m import (\n    a,\n)\n"),
+        ("from m import (\n    a,\n    b\n)\n", "from m import (\n    a\n)\n"),
+        ("import os\n\nfrom m import b\nfrom n import c\n", "import os\n\nfrom n import c\n"),
+        ("from m import b\n\nx = 1\n", "\nx = 1\n"),
+    ],
+)
+def test_remove_import_takes_the_name_out_keeping_the_layout(before: str, after: str) -> None:
+    assert_edit(RemoveImport("m", "b"), before, after)
+
+
+def test_remove_import_leaves_other_modules_and_aliases_alone() -> None:
+    source = "from n import b\nfrom m import b as c\n"
+    assert apply_edits(source, [RemoveImport("m", "b")]) == source
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ('__all__ = ["a", "b"]\n', '__all__ = ["a"]\n'),
+        ('__all__ = ["b", "a"]\n', '__all__ = ["a"]\n'),
+        ('__all__ = [\n    "a",\n    "b",\n]\n', '__all__ = [\n    "a",\n]\n'),
+        (
+            '__all__ = [\n    "a",\n    "b",  # why\n    "c",\n]\n',
+            '__all__ = [\n    "a",\n    "c",\n]\n',
+        ),
+        ('__all__: list[str] = ["b"]\n', "__all__: list[str] = []\n"),
+    ],
+)
+def test_remove_from_list_takes_the_element_out_keeping_the_layout(before: str, after: str) -> None:
+    assert_edit(RemoveFromList("__all__", '"b"'), before, after)

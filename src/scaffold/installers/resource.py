@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -21,6 +21,8 @@ from scaffold.patchers.python import (
     EnsureFunction,
     EnsureImport,
     EnsureModuleStatement,
+    RemoveFromList,
+    RemoveImport,
     ReplaceFunction,
     WrapLongList,
 )
@@ -135,7 +137,10 @@ def _wire(project: Project, r: Resource, *, force: bool) -> None:
         EnsureImport(r.model_module, n, first_party=first_party) for n in r.exports
     ]
     exports += [AppendToList("__all__", f'"{n}"') for n in r.exports]
-    project.patch_python(domain_package(project, r.name.domain), *exports, WrapLongList("__all__"))
+    interface = domain_package(project, r.name.domain)
+    if force:
+        exports += _stale(project, interface, r.model_module, r.exports)
+    project.patch_python(interface, *exports, WrapLongList("__all__"))
     project.patch_python(
         f"src/{app}/models.py",
         EnsureImport(r.model_module, r.cls, first_party=first_party),
@@ -212,7 +217,29 @@ def _factories(project: Project, r: Resource, *, force: bool) -> None:
     code = samples.factory(r)
     name = samples.factory_name(r.var)
     edits.append(ReplaceFunction(name, code) if force else EnsureFunction(name, code))
+    if force:
+        edits += _stale(project, path, r.model_module, names)
     project.patch_python(path, *edits)
+
+
+def _stale(project: Project, path: str, module: str, keep: Sequence[str]) -> list[Edit]:
+    """For --force: what `path` imports from the regenerated `module` that it no longer has
+    (an action or an enum dropped), out of its imports and `__all__`."""
+    try:
+        tree = ast.parse(project.read(path) or "")
+    except SyntaxError:
+        return []  # patching the file reports it, with its line
+    imported = {
+        alias.name
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and node.module == module and not node.level
+        for alias in node.names
+        if alias.asname is None
+    }
+    edits: list[Edit] = []
+    for name in sorted(imported - set(keep)):
+        edits += [RemoveImport(module, name), RemoveFromList("__all__", f'"{name}"')]
+    return edits
 
 
 def _ensure_factory(project: Project, target: Target) -> None:

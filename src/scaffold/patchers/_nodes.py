@@ -241,6 +241,15 @@ def _ensure_definition(module: cst.Module, name: str, code: str) -> cst.Module:
     return _insert_top_level(module, len(module.body), _statement(code), blank)
 
 
+def _without(items: Sequence[_Item], index: int) -> list[_Item]:
+    """`items` without number `index`. A new last item takes the old last one's comma, and
+    the whitespace after it, so the closing bracket stays where it was."""
+    rest = [*items[:index], *items[index + 1 :]]
+    if rest and index == len(items) - 1:
+        rest[-1] = rest[-1].with_changes(comma=items[-1].comma)
+    return rest
+
+
 def _add_element(node: cst.List, element: cst.Element) -> cst.List:
     # In a list, the whitespace before `]` belongs to the bracket, even after a trailing comma.
     opening, tail = node.lbracket.whitespace_after, node.rbracket.whitespace_before

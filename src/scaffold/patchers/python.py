@@ -44,6 +44,7 @@ from scaffold.patchers._nodes import (
     _starts_with,
     _statement,
     _statements,
+    _without,
 )
 from scaffold.pysource import LINE_LENGTH
 
@@ -363,6 +364,70 @@ class ReplaceFunction:
                 return module.with_changes(body=body)
         blank = [cst.EmptyLine(indent=False)] * (2 if body else 0)
         return module.with_changes(body=[*body, new.with_changes(leading_lines=blank)])
+
+
+# Removing things --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RemoveImport:
+    """No `from module import name` (unaliased) at the top of the module: the name leaves its
+    statement, and a statement left without names goes. Nothing to remove is no change."""
+
+    module: str
+    name: str
+
+    def __call__(self, module: cst.Module) -> cst.Module:
+        for line in module.body:
+            node = _alone(line)
+            if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar):
+                continue
+            if _from_module(node) != self.module:
+                continue
+            names = cast(Sequence[cst.ImportAlias], node.names)
+            at = next((i for i, a in enumerate(names) if _alias_is(a, self.name, None)), None)
+            if at is None:
+                continue
+            if len(names) == 1:
+                return _drop_statement(module, line)
+            joined = line.with_changes(body=[node.with_changes(names=_without(names, at))])
+            return _replace(module, line, joined, line)
+        return module
+
+
+@dataclass(frozen=True)
+class RemoveFromList:
+    """No `element` in the list assigned to `target` at module level (compared as code,
+    whatever its layout). Nothing to remove is no change."""
+
+    target: str
+    element: str
+
+    def __call__(self, module: cst.Module) -> cst.Module:
+        assigned = _assigned_list(module.body, self.target)
+        if assigned is None:
+            return module
+        line, found = assigned
+        key = _key(self.element)
+        elements = found.elements
+        at = next(
+            (i for i, e in enumerate(elements) if _key(_code(e.value)) == key),
+            None,
+        )
+        if at is None:
+            return module
+        return _replace(module, found, found.with_changes(elements=_without(elements, at)), line)
+
+
+def _drop_statement(module: cst.Module, statement: cst.BaseStatement) -> cst.Module:
+    """`module` without `statement`; the blank lines and comments above it stay, above the
+    statement that follows (if it has none of its own)."""
+    body = list(module.body)
+    index = body.index(statement)
+    del body[index]
+    if index < len(body) and not body[index].leading_lines:
+        body[index] = body[index].with_changes(leading_lines=statement.leading_lines)
+    return module.with_changes(body=body)
 
 
 def _top_level_assignment(
