@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from scaffold.errors import UsageError
 from scaffold.naming import ResourceName, snake
 
 if TYPE_CHECKING:
@@ -29,6 +30,19 @@ def domain_package(project: Project, domain: str) -> str:
 def model_path(app: str, name: ResourceName) -> str:
     """Where a resource's model lives: src/APP/<domain>/<resource>.py."""
     return f"src/{app}/{name.domain_module}/{name.module}.py"
+
+
+def model_source(project: Project, name: ResourceName, needed_by: str) -> tuple[str, str]:
+    """The path and source of resource `name`'s model. A missing one is bad input: `needed_by`
+    ("Blog.Post.author references", "The admin view of Blog.Post needs") says who asks."""
+    path = model_path(project.app, name)
+    source = project.read(path)
+    if source is None:
+        raise UsageError(
+            f"{needed_by} {name}, which does not exist ({path} is missing). "
+            f"Create it first, e.g.: scaffold gen resource {name} name:string"
+        )
+    return path, source
 
 
 def factories_module(domain: str) -> str:

@@ -11,14 +11,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from scaffold import Option, Project, UsageError, installer
+from scaffold import Option, Project, installer
 from scaffold.admin.model_file import Model, read_model
 from scaffold.admin.views import Target, View
 from scaffold.naming import ResourceName, parse_resource_name
 from scaffold.patchers.python import AppendToList, EnsureImport, WrapLongList
 from scaffold.pysource import signature
 from scaffold.rendering import render
-from scaffold.wiring import factories_path, model_path
+from scaffold.wiring import factories_path, model_source
 
 # Auth's users have a view of their own, made with auth's guard (admin/accounts_users.py).
 USERS = ResourceName("Accounts", "User")
@@ -74,13 +74,7 @@ def register(project: Project, app: str, module: str, cls: str) -> None:
 
 
 def _read(project: Project, app: str, name: ResourceName, needed_by: str) -> Model | None:
-    path = model_path(app, name)
-    source = project.read(path)
-    if source is None:
-        raise UsageError(
-            f"{needed_by} needs {name}'s model, and {path} is missing. Create the resource "
-            f"first, e.g.: scaffold gen resource {name} name:string"
-        )
+    path, source = model_source(project, name, f"{needed_by} needs")
     model = read_model(source, name.name, f"{app}.{name.domain_module}.{name.module}")
     if isinstance(model, str):
         project.issue(f"{path}: {model}. {needed_by} reads it: fix it, then run again.")

@@ -95,7 +95,7 @@ def _targets(project: Project, r: Resource) -> dict[ResourceName, Target] | None
         if name == r.name:
             found[name] = Target(name, r.model_module, r.model_path, r.table, r.key)
         elif name not in found:
-            target = read_target(project, r.app, name, needed_by=f"{r.name}.{attribute.name}")
+            target = read_target(project, name, needed_by=f"{r.name}.{attribute.name}")
             if target is None:
                 return None
             found[name] = target

@@ -6,9 +6,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from scaffold import Project, UsageError
+from scaffold import Project
 from scaffold.naming import ResourceName
-from scaffold.wiring import model_path
+from scaffold.wiring import model_source
 
 
 @dataclass(frozen=True)
@@ -47,16 +47,10 @@ class Target:
     key: Key
 
 
-def read_target(project: Project, app: str, name: ResourceName, needed_by: str) -> Target | None:
+def read_target(project: Project, name: ResourceName, needed_by: str) -> Target | None:
     """The target's table and key; a missing model is bad input (UsageError), a model that
     cannot be read is an issue on the project (None)."""
-    path = model_path(app, name)
-    source = project.read(path)
-    if source is None:
-        raise UsageError(
-            f"{needed_by} references {name}, which does not exist ({path} is missing). "
-            f"Create it first, e.g.: scaffold gen resource {name} name:string"
-        )
+    path, source = model_source(project, name, f"{needed_by} references")
     try:
         tree = ast.parse(source, path)
     except SyntaxError as error:
@@ -74,7 +68,8 @@ def read_target(project: Project, app: str, name: ResourceName, needed_by: str) 
             f"which {needed_by} needs to reference {name}."
         )
         return None
-    return Target(name, f"{app}.{name.domain_module}.{name.module}", path, table, KEYS[key])
+    module = f"{project.app}.{name.domain_module}.{name.module}"
+    return Target(name, module, path, table, KEYS[key])
 
 
 def _model_class(tree: ast.Module, name: str) -> ast.ClassDef | None:
