@@ -182,6 +182,19 @@ def test_admin_view_adds_a_new_resource_as_gen_resource_will() -> None:
     testing.assert_unchanged(again)
 
 
+def test_a_resource_made_again_with_force_gets_its_view_made_again() -> None:
+    installed = _after(_with_auth_and_posts(), admin)
+    assert "PostStatus" in installed["src/shop/admin/blog_posts.py"]
+
+    project = testing.run(
+        testing.project(installed), "resource", name="Blog.Post", attributes=POST[:2], force=True
+    )
+
+    assert not project.issues, project.issues
+    view = _text(project, "src/shop/admin/blog_posts.py")
+    assert "PostStatus" not in view and "Post.status" not in view
+
+
 def test_admin_view_needs_the_admin_and_the_resource() -> None:
     without_admin = testing.run(testing.project(_with_posts()), admin_view, name="Blog.Post")
     testing.assert_issue(without_admin, "`scaffold install admin` installs it")

@@ -27,7 +27,10 @@ USERS = ResourceName("Accounts", "User")
 @installer(
     "admin_view",
     summary="A resource's view in the admin (once the admin is installed).",
-    options=[Option("name", required=True, help="Domain.Resource, e.g. Blog.Post.")],
+    options=[
+        Option("name", required=True, help="Domain.Resource, e.g. Blog.Post."),
+        Option("force", default=False, help="Regenerate the view and its test."),
+    ],
 )
 def admin_view(project: Project, options: Mapping[str, Any]) -> None:
     name = parse_resource_name(options["name"])
@@ -37,11 +40,13 @@ def admin_view(project: Project, options: Mapping[str, Any]) -> None:
             "with a view for every resource."
         )
         return
-    stage_view(project, name)
+    stage_view(project, name, force=options["force"])
 
 
-def stage_view(project: Project, name: ResourceName) -> None:
-    """The view of resource `name` and its test, registered in the admin's VIEWS."""
+def stage_view(project: Project, name: ResourceName, *, force: bool = False) -> None:
+    """The view of resource `name` and its test, registered in the admin's VIEWS. `force`:
+    made again, as `gen resource --force` makes the model again (a view of the old one would
+    name columns and enums it no longer has)."""
     app = project.app
     if name == USERS and project.config().get("auth_strategies"):
         return
@@ -49,12 +54,14 @@ def stage_view(project: Project, name: ResourceName) -> None:
     if model is None:
         return
     view = View(name, app, model, _targets(project, app, model))
-    # Once made, the view is the user's: running again leaves it as it is.
-    project.create_file(view.path, render("admin/view/view.py.jinja", view=view), on_exists="skip")
+    # Once made, the view is the user's: running again leaves it as it is, unless forced.
+    on_exists = "overwrite" if force else "skip"
+    code = render("admin/view/view.py.jinja", view=view)
+    project.create_file(view.path, code, on_exists=on_exists)
     factories = factories_path(name.domain)
     if re.search(rf"^def {view.factory}\b", project.read(factories) or "", re.MULTILINE):
         test = render("admin/view/test_view.py.jinja", view=view, sig=signature)
-        project.create_file(view.test_path, test, on_exists="skip")
+        project.create_file(view.test_path, test, on_exists=on_exists)
     elif not project.exists(view.test_path):
         project.warn(
             f"{factories} has no {view.factory}, so the admin view of {name} has no test: "

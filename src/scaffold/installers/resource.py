@@ -74,7 +74,8 @@ def resource(project: Project, options: Mapping[str, Any]) -> None:
         project.create_file(path, content, on_exists=on_exists)
     _wire(project, r, force=options["force"])
     if options["admin"] and project.config().get("admin"):
-        project.compose("admin_view", name=str(r.name))  # after _wire: its test uses make_*
+        # After _wire: its test uses make_*. Forced, the view follows the regenerated model.
+        project.compose("admin_view", name=str(r.name), force=options["force"])
     if existing is None:
         upgrade, downgrade = migration.upgrade(r), migration.downgrade(r)
         migrations.add_revision(project, migration.message(r), upgrade, downgrade)
