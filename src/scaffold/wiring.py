@@ -58,6 +58,16 @@ def factories_path(domain: str) -> str:
     return factories_module(domain).replace(".", "/") + ".py"
 
 
+def ensure_factories(project: Project, domain: str) -> str:
+    """A domain's factories module, made (with no factory yet) if it is missing; its path."""
+    from scaffold.rendering import render
+
+    path = factories_path(domain)
+    if not project.exists(path):
+        project.create_file(path, render("resource/tests/factories.py.jinja", domain=domain))
+    return path
+
+
 def ensure_settings(project: Project, app: str, fields: Iterable[tuple[str, str]]) -> None:
     """Fields of the app's `Settings` class, each `(name, code)`; a field already there stays."""
     from scaffold.patchers.python import EnsureClassAttribute

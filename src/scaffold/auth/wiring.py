@@ -15,13 +15,12 @@ from scaffold.patchers.python import (
     EnsureModuleStatement,
     EnsureStatement,
 )
-from scaffold.rendering import render
 from scaffold.wiring import (
     domain_package,
     ensure_env_block,
     ensure_exports,
+    ensure_factories,
     ensure_settings,
-    factories_path,
 )
 
 ACCOUNT_MARKER = "{# scaffold:account #}"
@@ -157,7 +156,6 @@ MAIN = (
     ("web.user_auth", "CurrentScopeMiddleware"),
 )
 
-FACTORIES = factories_path("Accounts")
 MAKE_USER = '''
 def make_user(session: orm.Session, **overrides: Any) -> User:
     """A saved user with a unique, confirmed address and no password (it logs in by link; set
@@ -266,11 +264,9 @@ def _interface(app: str, exports: dict[str, list[str]]) -> dict[str, list[str]]:
 def _ensure_user_factory(project: Project, app: str) -> None:
     """`make_user` among the test factories, for the tests of resources that reference
     Accounts.User (`gen resource Blog.Post author:references:Accounts.User`)."""
-    template = render("resource/tests/factories.py.jinja", domain="Accounts")
-    project.create_file(FACTORIES, template, on_exists="skip")
     first_party = frozenset({app})
     project.patch_python(
-        FACTORIES,
+        ensure_factories(project, "Accounts"),
         EnsureImport("typing", "Any"),
         EnsureImport("sqlalchemy", "orm"),
         EnsureImport(f"{app}.accounts.user", "User", first_party=first_party),

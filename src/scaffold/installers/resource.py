@@ -30,7 +30,7 @@ from scaffold.rendering import render
 from scaffold.resources import files, migration, samples, web
 from scaffold.resources.keys import Target, read_target
 from scaffold.resources.spec import ACTIONS, Resource, parse
-from scaffold.wiring import domain_package, factories_module, factories_path
+from scaffold.wiring import domain_package, ensure_factories, factories_module
 
 NAV_MARKER = "{# scaffold:nav #}"
 
@@ -199,7 +199,7 @@ def _include(project: Project, r: Resource, package: str, suffix: str) -> list[E
 
 def _factories(project: Project, r: Resource, *, force: bool) -> None:
     """`make_post` in its domain's factories, which import those of other domains it calls."""
-    path = factories_path(r.name.domain)
+    path = ensure_factories(project, r.name.domain)
     first_party = frozenset({r.app, "tests"})
     names = [r.cls] + [r.enum_class(a) for a in r.enums if not a.private]
     # Factories take an `orm.Session`, leaving the name Session to the app's models.
@@ -246,12 +246,10 @@ def _stale(project: Project, path: str, module: str, keep: Sequence[str]) -> lis
 def _ensure_factory(project: Project, target: Target) -> None:
     """A stand-in `make_*` for a referenced resource scaffold did not make (whose domain's
     factories lack one), for the user to complete."""
-    path = factories_path(target.name.domain)
     factory = samples.factory_name(target.name.module)
+    path = ensure_factories(project, target.name.domain)
     if re.search(rf"^def {factory}\b", project.read(path) or "", re.MULTILINE):
         return
-    domain = target.name.domain
-    project.create_file(path, render(files.FACTORIES, domain=domain), on_exists="skip")
     project.patch_python(
         path,
         EnsureImport(target.module, target.name.name, first_party=frozenset({project.app})),

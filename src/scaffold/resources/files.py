@@ -9,9 +9,7 @@ from scaffold import pysource
 from scaffold.rendering import render
 from scaffold.resources import model, samples, web
 from scaffold.resources.spec import Resource
-from scaffold.wiring import factories_path
 
-FACTORIES = "resource/tests/factories.py.jinja"
 _PAGES = {
     "index": ("read",),
     "show": ("read",),
@@ -68,7 +66,7 @@ def _render(template: str, r: Resource) -> str:
 def shared(r: Resource) -> dict[str, str]:
     """Files several resources use, made by the first that needs them and then the user's."""
     app = r.app
-    found = {factories_path(r.name.domain): render(FACTORIES, domain=r.name.domain)}
+    found: dict[str, str] = {}
     if r.key_kind == "uuid7":
         found[f"src/{app}/ids.py"] = render("resource/app/ids.py.jinja")
     if r.web:
