@@ -14,8 +14,15 @@ import pytest
 from tests.support.apps import AppEnvironment, postgres_available
 
 
-def run_scaffold(*args: str, cwd: Path, input: str | None = "", timeout: float = 120):
-    """`scaffold ARGS` in `cwd`, stdin piped (empty unless `input`), never a terminal."""
+def run_scaffold(
+    *args: str,
+    cwd: Path,
+    input: str | None = "",
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
+):
+    """`scaffold ARGS` in `cwd`, stdin piped (empty unless `input`), never a terminal;
+    `env` adds environment variables."""
     return subprocess.run(
         [sys.executable, "-m", "scaffold", *args],
         cwd=cwd,
@@ -23,7 +30,7 @@ def run_scaffold(*args: str, cwd: Path, input: str | None = "", timeout: float =
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"},
+        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})},
     )
 
 

@@ -187,7 +187,7 @@ def test_a_resource_made_again_with_force_gets_its_view_made_again() -> None:
     assert "PostStatus" in installed["src/shop/admin/blog_posts.py"]
 
     project = testing.run(
-        testing.project(installed), "resource", name="Blog.Post", attributes=POST[:2], force=True
+        testing.project(installed, force=True), "resource", name="Blog.Post", attributes=POST[:2]
     )
 
     assert not project.issues, project.issues

@@ -143,6 +143,33 @@ def test_ctrl_c_at_the_prompt_exits_130_and_writes_nothing(tmp_path: Path) -> No
     assert _listing(tmp_path) == []
 
 
+def test_ctrl_c_during_the_tasks_says_the_files_were_written(tmp_path: Path) -> None:
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    (bin_folder / "git").write_text("#!/bin/sh\nexec sleep 60\n")  # a git that hangs
+    (bin_folder / "git").chmod(0o755)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scaffold", "new", "shop", "--yes"],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PATH": f"{bin_folder}:{os.environ['PATH']}", "NO_COLOR": "1"},
+    )
+    seen = ""
+    while "Running: Initialise a git repository" not in seen:
+        chunk = process.stdout.read(1)
+        assert chunk, f"scaffold ended before its tasks: {seen}"
+        seen += chunk
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert "nothing was written" not in err
+    assert "Interrupted while running the tasks. The files were written" in err
+    assert (tmp_path / "shop/pyproject.toml").is_file()
+
+
 @pytest.mark.parametrize("db", ["sqlite", "postgres"])
 @pytest.mark.parametrize("name", ["a", "abcdefghijklmnopqrstuvwxyz0123"])
 def test_apps_of_any_allowed_name_length_are_ruff_clean(scaffold, tmp_path, name, db) -> None:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 def _staged(root: Path) -> Project:
     (root / "keep.txt").write_bytes(b"keep\r\nme\r\n")
-    (root / "edit.txt").write_bytes(b"old \xff bytes\n")
+    (root / "edit.txt").write_bytes("old é bytes\r\n".encode())
     (root / "gone.txt").write_text("bye\n")
     project = Project(root)
     project.update_file("edit.txt", lambda text: text + "new line\n")
@@ -36,7 +37,7 @@ def test_apply_writes_every_change_and_journals_it(tmp_path: Path) -> None:
 
     assert _tree(tmp_path) == {
         "deep/new/file.txt": b"created\n",
-        "edit.txt": b"old \xff bytes\nnew line\n",
+        "edit.txt": "old é bytes\r\nnew line\r\n".encode(),  # the new line as the file's
         "keep.txt": b"keep\r\nme\r\n",
     }
     manifest = json.loads((entry.folder / "manifest.json").read_text())
@@ -48,7 +49,7 @@ def test_apply_writes_every_change_and_journals_it(tmp_path: Path) -> None:
         ("gone.txt", "delete"),
     ]
     # What undo needs: the bytes each updated or deleted file had before.
-    assert (entry.folder / "before" / "1").read_bytes() == b"old \xff bytes\n"
+    assert (entry.folder / "before" / "1").read_bytes() == "old é bytes\r\n".encode()
     assert (entry.folder / "before" / "2").read_bytes() == b"bye\n"
 
 
@@ -92,3 +93,49 @@ def test_file_mode_is_kept(tmp_path: Path) -> None:
     project.update_file("run.sh", lambda text: text + "echo bye\n")
     journal.apply(tmp_path, project.changes(), command="scaffold test")
     assert script.stat().st_mode & 0o777 == 0o755
+
+
+def test_undo_gives_a_deleted_file_its_mode_back(tmp_path: Path) -> None:
+    from tests.conftest import run_scaffold
+
+    script = tmp_path / "run.sh"
+    script.write_text("echo hi\n")
+    script.chmod(0o750)
+    project = Project(tmp_path)
+    project.delete_file("run.sh")
+    journal.apply(tmp_path, project.changes(), command="scaffold delete")
+    assert not script.exists()
+
+    undone = run_scaffold("undo", "--yes", cwd=tmp_path)
+
+    assert undone.returncode == 0, undone.stderr
+    assert script.read_text() == "echo hi\n" and script.stat().st_mode & 0o777 == 0o750
+
+
+def test_folders_are_synced_after_the_renames_before_the_apply_is_marked(
+    tmp_path: Path, monkeypatch
+) -> None:
+    project = _staged(tmp_path)
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            events.append("sync " + os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    def replace(source, target) -> None:
+        real_replace(source, target)
+        events.append("rename " + str(target))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    entry = journal.apply(tmp_path, project.changes(), command="scaffold test")
+
+    manifest = "rename " + str(entry.folder / "manifest.json")
+    marked = max(i for i, event in enumerate(events) if event == manifest)  # "applied"
+    renamed = [e for e in events[:marked] if e.startswith("rename ") and ".scaffold" not in e]
+    assert len(renamed) == 2  # edit.txt and deep/new/file.txt (gone.txt is unlinked)
+    synced = {e.removeprefix("sync ") for e in events[events.index(renamed[-1]) : marked]}
+    for folder in (tmp_path, tmp_path / "deep", tmp_path / "deep/new"):
+        assert str(folder) in synced

@@ -152,3 +152,22 @@ def test_find_root_outside_a_project(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.other]\nx = 1\n")
     with pytest.raises(ProjectNotFound, match="No scaffold project found"):
         find_root(tmp_path)
+
+
+def test_an_exception_inside_an_edit_is_an_issue_naming_the_file(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("a\n")
+    project = Project(tmp_path)
+
+    assert not project.update_file("a.txt", lambda text: str(1 / 0))
+
+    [issue] = project.issues
+    assert issue.startswith("a.txt: the edit failed with ZeroDivisionError: division by zero")
+    assert project.changes() == []
+
+
+def test_the_run_stages_with_one_time(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    times = iter([datetime(2024, 1, 1), datetime(2025, 1, 1)])
+    project = Project(tmp_path, clock=lambda: next(times))
+    assert project.now() == project.now() == datetime(2024, 1, 1)

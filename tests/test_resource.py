@@ -263,8 +263,9 @@ def test_another_command_for_an_existing_resource_is_refused(tmp_path: Path) -> 
 
 def test_force_regenerates_the_files_without_a_migration(tmp_path: Path) -> None:
     app = _write(_resource(_app(tmp_path), "Blog.Post", *POST))
+    app.force = True  # as `scaffold gen resource --force` makes it
 
-    forced = _resource(app, "Blog.Post", *POST, "views:integer", force=True)
+    forced = _resource(app, "Blog.Post", *POST, "views:integer")
 
     assert not forced.issues
     assert "views: Mapped[int | None]" in (forced.read("src/shop/blog/post.py") or "")
@@ -275,8 +276,9 @@ def test_force_regenerates_the_files_without_a_migration(tmp_path: Path) -> None
 
 def test_force_drops_the_exports_and_imports_of_what_is_gone(tmp_path: Path) -> None:
     app = _write(_resource(_app(tmp_path), "Blog.Post", "title:string", "status:enum:a,b"))
+    app.force = True
 
-    forced = _resource(app, "Blog.Post", "title:string", actions=["read"], force=True)
+    forced = _resource(app, "Blog.Post", "title:string", actions=["read"])
 
     interface = forced.read("src/shop/blog/__init__.py") or ""
     for gone in ("PostStatus", "create_post", "update_post", "delete_post"):

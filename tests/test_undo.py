@@ -39,7 +39,7 @@ def test_undo_removes_what_a_generator_created(app: Path) -> None:
 
 def test_undo_restores_updated_files_byte_for_byte(app: Path) -> None:
     _age(app)
-    (app / CSS).write_bytes(b"body { color: red; }\r\n\xff odd bytes\n")
+    (app / CSS).write_bytes("body { color: red; }\r\n/* ünïcode, no final newline */".encode())
     aged = _tree(app)
     upgraded = run_scaffold("upgrade", "--yes", "--force", cwd=app)
     assert upgraded.returncode == 0, upgraded.stderr

@@ -127,7 +127,7 @@ def new(
             if not no_git:
                 _add_git_tasks(project)
 
-        raise typer.Exit(_execute(Project(target), build, options))
+        raise typer.Exit(_execute(Project(target, force=options.force), build, options))
 
 
 gen = typer.Typer(
@@ -198,7 +198,6 @@ def gen_resource(
             web=not no_web,
             api=not no_api,
             admin=not no_admin,
-            force=options.force,
         ),
         options,
     )
@@ -270,10 +269,11 @@ def undo(
         from scaffold.project import Project, find_journal_root
         from scaffold.undo import stage_undo
 
-        project = Project(find_journal_root(Path.cwd()))
-        entry = stage_undo(project, force=force)
-        options = replace(options, undoes=entry.id, command=f"{options.command} ({entry.command})")
-        code = _execute(project, lambda project: None, options)
+        def build(project: Project) -> RunOptions:
+            entry = stage_undo(project, force=force)
+            return replace(options, undoes=entry.id, command=f"{options.command} ({entry.command})")
+
+        code = _execute(Project(find_journal_root(Path.cwd())), build, options)
     raise typer.Exit(code)
 
 
@@ -321,7 +321,7 @@ def gen_installer(
         from scaffold.project import Project, find_package_root
 
         code = _execute(
-            Project(find_package_root(Path.cwd())),
+            Project(find_package_root(Path.cwd()), force=options.force),
             lambda project: project.compose("installer", name=name),
             options,
         )
@@ -332,7 +332,7 @@ def _in_project(build: Callable[[Project], None], options: RunOptions) -> int:
     """Run `build` on the project around the current folder; return the exit code."""
     from scaffold.project import Project, find_root
 
-    return _execute(Project(find_root(Path.cwd())), build, options)
+    return _execute(Project(find_root(Path.cwd()), force=options.force), build, options)
 
 
 def _new_folder(target: Path, *, force: bool) -> Path:
@@ -373,17 +373,24 @@ def _options(
         return RunOptions(yes, dry_run, check, force, skip, full_diff, command)
 
 
-def _execute(project: Project, build: Callable[[Project], None], options: RunOptions) -> int:
-    """Run the installers on `project`, then the lifecycle; return its exit code."""
+def _execute(
+    project: Project, build: Callable[[Project], RunOptions | None], options: RunOptions
+) -> int:
+    """Run the installers on `project`, then the lifecycle; return its exit code. The app's
+    lock is held from the recovery of an interrupted run to the end of the apply. `build`
+    may return the options to go on with (undo names the entry it undoes)."""
     from rich.console import Console
 
+    from scaffold import lock
     from scaffold.prompt import Prompter
-    from scaffold.run import finish
+    from scaffold.run import after_write, write
 
     console = Console(highlight=False)
-    _recover(project.root, console, write=not (options.dry_run or options.check))
-    build(project)
-    return finish(project, options, console, Prompter(console))
+    with lock.held(project.root, options.command):
+        _recover(project.root, console, write=not (options.dry_run or options.check))
+        options = build(project) or options
+        code = write(project, options, console, Prompter(console))
+    return after_write(project, console) if code is None else code
 
 
 def _recover(root: Path, console: Console, *, write: bool) -> None:

@@ -29,6 +29,31 @@ class InstallerNotFound(ScaffoldError):
         super().__init__(f"Unknown installer `{name}`. Available installers: {known}.")
 
 
+class NotText(ScaffoldError):
+    """A file scaffold needs is not UTF-8: refused, never rewritten in another encoding."""
+
+    def __init__(self, *, path: str, data: bytes, error: UnicodeDecodeError) -> None:
+        line = data.count(b"\n", 0, error.start) + 1
+        byte = data[error.start]
+        super().__init__(
+            f"{path} is not UTF-8 text (byte 0x{byte:02x} on line {line}): scaffold reads and "
+            "writes UTF-8 only, so it leaves the file alone and writes nothing. Convert it to "
+            f"UTF-8 (from Latin-1: iconv -f latin1 -t utf-8), then run the command again."
+        )
+
+
+class UnsafePath(ScaffoldError):
+    """A path of the run goes through a symbolic link."""
+
+    def __init__(self, *, path: str, target: object) -> None:
+        super().__init__(
+            f"{path} is a symbolic link (to {target}): scaffold neither reads nor writes "
+            "through links, so that nothing outside the app is changed and no link is "
+            "replaced by a file. Nothing was written. Replace the link with the file or "
+            "folder itself, or run scaffold where it points."
+        )
+
+
 class IssuesFound(ScaffoldError):
     """Installers reported issues: the run stops with nothing written."""
 
@@ -51,5 +76,10 @@ class Declined(ScaffoldError):
 class Interrupted(ScaffoldError):
     exit_code = 130
 
-    def __init__(self) -> None:
-        super().__init__("Interrupted; nothing was written.")
+    def __init__(self, *, written: bool = False) -> None:
+        super().__init__(
+            "Interrupted while running the tasks. The files were written (`scaffold undo` "
+            "takes them back); the tasks left must be run by hand."
+            if written
+            else "Interrupted; nothing was written."
+        )

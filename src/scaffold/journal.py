@@ -5,7 +5,12 @@ the hash of both sides) under `.scaffold/journal/<entry>/`, marked "pending". Ea
 then written to a temporary file beside it and renamed into place, so no file is ever half
 written. Then the entry is marked "applied". If a write fails, or the process dies midway,
 the entry is still "pending": rolling it back puts every file that holds its new content
-back to its old one, byte for byte. Every run of scaffold first rolls back such entries.
+back to its old one, byte for byte. Every run of scaffold first rolls back such entries,
+holding the app's lock (scaffold.lock), so it never takes a run still writing for a crash.
+
+Each entry's folder is made exclusively (mkdir fails when it exists), and the folders whose
+entries changed are synced after the renames, so that an apply marked "applied" survives a
+power cut as a whole.
 """
 
 from __future__ import annotations
@@ -16,11 +21,13 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from scaffold import lock
 from scaffold.errors import ApplyError
-from scaffold.project import Change, read_text
+from scaffold.project import Change, Reads, file_names, link_in, read_text
 
 JOURNAL = Path(".scaffold") / "journal"
 MANIFEST = "manifest.json"
@@ -57,23 +64,36 @@ class Entry:
         return read_text(self.folder / "before" / str(index))
 
 
-def apply(root: Path, changes: list[Change], *, command: str, undoes: str | None = None) -> Entry:
-    """Write `changes` under `root` atomically; return the journal entry recording them."""
-    _refuse_if_changed(root, changes)
-    _refuse_if_read_only(root, changes)
-    entry = _record(root, changes, command, undoes)
-    try:
-        for change in changes:
-            _write(root / change.path, change.after)
-        _set_state(entry, "applied")
-    except BaseException as error:
-        restored = _try_roll_back(root, entry)
-        if isinstance(error, OSError):
-            raise ApplyError(_failure(error, restored)) from error
-        raise
-    if undoes is not None:
-        _remove_dirs(root, next(e for e in entries(root) if e.id == undoes))
-    return entry
+def apply(
+    root: Path,
+    changes: list[Change],
+    *,
+    command: str,
+    undoes: str | None = None,
+    reads: Reads | None = None,
+) -> Entry:
+    """Write `changes` under `root` atomically; return the journal entry recording them.
+
+    Refused, with nothing written, if anything the run read (`reads`, and the files it
+    changes) is not as it was, or a path goes through a symbolic link."""
+    with lock.held(root, command):
+        _refuse_links(root, changes)
+        _refuse_if_changed(root, changes, reads or Reads({}, {}))
+        _refuse_if_read_only(root, changes)
+        entry = _record(root, changes, command, undoes)
+        try:
+            for change in changes:
+                _write(root / change.path, change.after, change.mode, sync=False)
+            _sync_folders(root, changes)
+            _set_state(entry, "applied")
+        except BaseException as error:
+            restored = _try_roll_back(root, entry)
+            if isinstance(error, OSError):
+                raise ApplyError(_failure(error, restored)) from error
+            raise
+        if undoes is not None:
+            _remove_dirs(root, next(e for e in entries(root) if e.id == undoes))
+        return entry
 
 
 def _try_roll_back(root: Path, entry: Entry) -> bool:
@@ -132,7 +152,8 @@ def roll_back(root: Path, entry: Entry) -> None:
         target = root / record.path
         target.with_name(f".{target.name}{TEMPORARY}").unlink(missing_ok=True)
         if digest(read_text(target)) == record.after:
-            _write(target, entry.before(index), record.mode)
+            _write(target, entry.before(index), record.mode, sync=False)
+    _sync_folders(root, entry.files)
     _remove_dirs(root, entry)
     _set_state(entry, "rolled-back")
 
@@ -150,12 +171,29 @@ def digest(content: str | None) -> str | None:
     return hashlib.sha256(content.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def _refuse_if_changed(root: Path, changes: list[Change]) -> None:
-    moved = [c.path for c in changes if read_text(root / c.path) != c.before]
+def _refuse_links(root: Path, changes: list[Change]) -> None:
+    links = [link for c in changes if (link := link_in(root, c.path)) is not None]
+    if links:
+        raise ApplyError(
+            "These paths are symbolic links now: "
+            + ", ".join(sorted({link.relative_to(root).as_posix() for link in links}))
+            + ". scaffold does not write through links; nothing was written."
+        )
+
+
+def _refuse_if_changed(root: Path, changes: list[Change], reads: Reads) -> None:
+    """Every file the run read or changes, and every folder it listed, as the run saw it."""
+    seen = {**reads.files, **{c.path: c.before for c in changes}}
+    moved = [path for path, content in seen.items() if read_text(root / path) != content]
+    moved += [
+        f"{folder}/ (files added or removed)"
+        for folder, names in reads.folders.items()
+        if file_names(root / folder) != names
+    ]
     if moved:
         raise ApplyError(
             "These files changed on disk while scaffold was running: "
-            + ", ".join(moved)
+            + ", ".join(sorted(moved))
             + ". Nothing was written; run the command again."
         )
 
@@ -175,30 +213,47 @@ def _refuse_if_read_only(root: Path, changes: list[Change]) -> None:
 def _record(root: Path, changes: list[Change], command: str, undoes: str | None) -> Entry:
     """Write the entry, marked pending; if that fails, remove it and report: no file of the
     project has been touched yet."""
-    journal = root / JOURNAL
-    taken = [int(p.name) for p in journal.iterdir() if p.name.isdigit()] if journal.is_dir() else []
-    number = max(taken, default=0) + 1
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime())
     dirs = _missing_dirs(root, changes)
-    folder = journal / f"{number:05d}"
-    files = []
+    folder = None
     try:
+        folder = _new_entry_folder(root / JOURNAL)
+        files = []
         for index, change in enumerate(changes):
             if change.before is not None:
-                _write(folder / "before" / str(index), change.before)
+                _write(folder / "before" / str(index), change.before, sync=False)
             status = "update" if change.status == "conflict" else change.status
             mode = _mode(root / change.path)
             files.append(
                 FileRecord(change.path, status, digest(change.before), digest(change.after), mode)
             )
+        if (folder / "before").is_dir():
+            _sync(folder / "before")
         entry = Entry(folder, command, stamp, "pending", tuple(files), dirs, undoes)
         _save(entry)
     except OSError as error:
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
         raise ApplyError(
             f"Could not write scaffold's journal ({error.strerror or error}); nothing was written."
         ) from error
     return entry
+
+
+def _new_entry_folder(journal: Path) -> Path:
+    """The next entry's folder, made exclusively: of two runs that pick one number, one
+    makes it and the other takes the next."""
+    journal.mkdir(parents=True, exist_ok=True)
+    number = max((int(p.name) for p in journal.iterdir() if p.name.isdigit()), default=0) + 1
+    while True:
+        folder = journal / f"{number:05d}"
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            number += 1
+            continue
+        _sync(journal)
+        return folder
 
 
 def _missing_dirs(root: Path, changes: list[Change]) -> tuple[str, ...]:
@@ -247,11 +302,18 @@ def _set_state(entry: Entry, state: str) -> None:
     _save(Entry(**{**entry.__dict__, "state": state}))
 
 
-def _write(path: Path, content: str | None, mode: int | None = None) -> None:
-    """Write through a temporary file and a rename, so a file is never half written."""
+def _write(path: Path, content: str | None, mode: int | None = None, *, sync: bool = True) -> None:
+    """Write through a temporary file and a rename, so a file is never half written; then
+    sync its folder (unless the caller syncs the folders of a batch: `sync=False`)."""
     if content is None:
         path.unlink(missing_ok=True)
-        return
+    else:
+        _replace(path, content, mode)
+    if sync:
+        _sync(path.parent)
+
+
+def _replace(path: Path, content: str, mode: int | None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}{TEMPORARY}")
     mode = _mode(path) if mode is None else mode
@@ -266,3 +328,22 @@ def _write(path: Path, content: str | None, mode: int | None = None) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _sync_folders(root: Path, files: Iterable[Change | FileRecord]) -> None:
+    """Sync each folder that holds one of `files`, and the folders above it that the apply
+    made, so that the renames and unlinks are on disk."""
+    folders = {(root / f.path).parent for f in files}
+    above = {p for f in folders for p in f.parents if p == root or root in p.parents}
+    for folder in sorted(folders | above):
+        if folder.is_dir():
+            _sync(folder)
+
+
+def _sync(folder: Path) -> None:
+    """fsync a folder: its entries (a rename, a new file) survive a power cut."""
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)

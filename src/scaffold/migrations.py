@@ -3,36 +3,106 @@ the chain, and new revision files in the app's own format (see its script.py.mak
 
 from __future__ import annotations
 
+import ast
+import hashlib
 import re
-import secrets
+import tempfile
 import textwrap
+from collections.abc import Mapping
 from datetime import datetime
+from pathlib import Path
 
+from scaffold.errors import ScaffoldError
 from scaffold.project import Project
 
 VERSIONS = "migrations/versions"
-_REVISION = re.compile(r"^revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
-_DOWN = re.compile(r"^down_revision\s*(?::[^=]*)?=\s*(.+)$", re.MULTILINE)
-_QUOTED = re.compile(r"['\"]([^'\"]+)['\"]")
+_NAMES = ("revision", "down_revision")
 
 
 def heads(project: Project) -> list[str]:
-    """The revisions no other revision builds on (staged ones included)."""
+    """The revisions no other revision builds on (staged ones included), as Alembic's
+    script directory finds them.
+
+    Each revision's `revision` and `down_revision` are read as literals first (a file per
+    revision, a tuple for a merge, over as many lines as it takes): the common chain needs
+    nothing more. When a file's values are not literals, or that reading finds several
+    heads, Alembic itself reads the chain (offline: it imports the revision files, never a
+    database), so "several heads" is only ever said when Alembic says it too."""
+    paths = [path for path in project.list_files(VERSIONS) if path.endswith(".py")]
+    scripts = {path: project.read(path) or "" for path in paths}
+    literal = _literal_heads(scripts)
+    if literal is not None and len(literal) <= 1:
+        return literal
+    return _alembic_heads(project, scripts)
+
+
+def _literal_heads(scripts: Mapping[str, str]) -> list[str] | None:
+    """The heads from literal values; None when a file's are not literals."""
     revisions: set[str] = set()
     parents: set[str] = set()
-    for path in project.list_files(VERSIONS):
-        if not path.endswith(".py"):
-            continue
-        text = project.read(path) or ""
-        if found := _REVISION.search(text):
-            revisions.add(found[1])
-        if down := _DOWN.search(text):
-            parents.update(_QUOTED.findall(down[1]))
+    for text in scripts.values():
+        values = _assigned_literals(text)
+        if values is None or not isinstance(values.get("revision"), str):
+            return None
+        revisions.add(values["revision"])
+        down = values.get("down_revision")
+        parents.update((down,) if isinstance(down, str) else down or ())
     return sorted(revisions - parents)
 
 
+def _assigned_literals(text: str) -> dict[str, object] | None:
+    """The literal values last assigned to `revision` and `down_revision` at module level;
+    None when the file does not parse or one of them is not a literal."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return None
+    values: dict[str, object] = {}
+    for node in tree.body:
+        target = node.target if isinstance(node, ast.AnnAssign) else None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+        if not isinstance(target, ast.Name) or target.id not in _NAMES or node.value is None:
+            continue
+        try:
+            values[target.id] = ast.literal_eval(node.value)
+        except ValueError:
+            return None
+    down = values.get("down_revision")
+    if not (down is None or isinstance(down, str) or _strings(down)):
+        return None
+    return values
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, tuple | list) and all(isinstance(item, str) for item in value)
+
+
+def _alembic_heads(project: Project, scripts: Mapping[str, str]) -> list[str]:
+    """The heads as Alembic's ScriptDirectory reads the chain this run sees (on disk, with
+    what is staged), copied into a scratch folder."""
+    from alembic.script import ScriptDirectory
+
+    with tempfile.TemporaryDirectory() as scratch:
+        versions = Path(scratch) / "versions"
+        versions.mkdir()
+        for path, text in scripts.items():
+            (versions / Path(path).name).write_text(text, "utf-8")
+        try:
+            return sorted(ScriptDirectory(scratch).get_heads())
+        except Exception as error:  # the revision files are the user's code: anything goes
+            raise ScaffoldError(
+                f"{VERSIONS}: Alembic could not read the migration chain "
+                f"({type(error).__name__}: {error}). Fix it (`alembic heads` shows the same "
+                "error), then run the command again."
+            ) from None
+
+
 def add_revision(project: Project, message: str, upgrade: str, downgrade: str) -> str | None:
-    """Stage a new revision after the current head; return its path (None: an issue)."""
+    """Stage a new revision after the current head; return its path (None: an issue).
+
+    Its time is the run's (`project.now()`) and its id is made from what it holds and the
+    revision it follows, so a dry run previews the file the real run writes."""
     found = heads(project)
     if len(found) > 1:
         project.issue(
@@ -40,12 +110,18 @@ def add_revision(project: Project, message: str, upgrade: str, downgrade: str) -
             "`alembic merge heads -m merge`, then run the command again."
         )
         return None
-    now = datetime.now()
-    revision = secrets.token_hex(6)
-    path = f"{VERSIONS}/{now:%Y%m%d_%H%M}_{revision}_{slug(message)}.py"
+    now = project.now()
     down = found[0] if found else None
+    revision = revision_id(message, down, upgrade, downgrade)
+    path = f"{VERSIONS}/{now:%Y%m%d_%H%M}_{revision}_{slug(message)}.py"
     project.create_file(path, render_revision(message, revision, down, upgrade, downgrade, now))
     return path
+
+
+def revision_id(message: str, down: str | None, upgrade: str, downgrade: str) -> str:
+    """12 hex digits, like Alembic's, from the revision's content and the one it follows."""
+    content = "\0".join((message, down or "", upgrade, downgrade))
+    return hashlib.sha256(content.encode()).hexdigest()[:12]
 
 
 def slug(message: str) -> str:

@@ -7,13 +7,16 @@ notices, warnings, issues (which block the write) and tasks (commands run after 
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal
 
-from scaffold.errors import ProjectNotFound, ScaffoldError
+from scaffold import line_endings
+from scaffold.errors import NotText, ProjectNotFound, ScaffoldError, UnsafePath
 from scaffold.patchers import PatchError
 
 if TYPE_CHECKING:
@@ -36,12 +39,23 @@ class Task:
 
 @dataclass(frozen=True)
 class Change:
-    """One file's pending change. `before` is what was read from disk (None: absent)."""
+    """One file's pending change. `before` is what was read from disk (None: absent);
+    `mode`, the permissions of a file it creates (None: the usual ones)."""
 
     path: str
     status: Status
     before: str | None
     after: str | None
+    mode: int | None = None
+
+
+@dataclass(frozen=True)
+class Reads:
+    """What a run read from disk: each file's content (None: absent) and each folder's list
+    of files. The apply checks that all of it is still so."""
+
+    files: dict[str, str | None]
+    folders: dict[str, tuple[str, ...]]
 
 
 def read_text(path: Path) -> str | None:
@@ -50,6 +64,30 @@ def read_text(path: Path) -> str | None:
         return path.read_bytes().decode("utf-8", "surrogateescape")
     except FileNotFoundError:
         return None
+
+
+def file_names(path: Path) -> tuple[str, ...]:
+    """The names of the files in the folder `path` (none when it is not a folder), sorted."""
+    return tuple(sorted(p.name for p in path.iterdir() if p.is_file())) if path.is_dir() else ()
+
+
+def link_in(root: Path, key: str) -> Path | None:
+    """The first part of `root/key` below `root` that is a symbolic link, if any."""
+    path = root
+    for part in PurePosixPath(key).parts:
+        path = path / part
+        if path.is_symlink():
+            return path
+    return None
+
+
+def now() -> datetime:
+    """The time a run stages with: SOURCE_DATE_EPOCH (in UTC) when set, the convention of
+    reproducible builds, so that a dry run and the real run can name files alike."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).replace(tzinfo=None)
+    return datetime.now()
 
 
 def find_root(start: Path) -> Path:
@@ -88,19 +126,40 @@ def _tool_tables(text: str, where: Path | str) -> dict[str, Any]:
 
 
 class Project:
-    """A staged view of the files under `root`."""
+    """A staged view of the files under `root`.
 
-    def __init__(self, root: Path, *, load: Callable[[str], Installer] | None = None) -> None:
+    `force` is whether the run was given --force (installers that regenerate what exists,
+    like `gen resource`, read it); `clock` gives the run's time, read once (`now`)."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        load: Callable[[str], Installer] | None = None,
+        force: bool = False,
+        clock: Callable[[], datetime] = now,
+    ) -> None:
         self.root = Path(root)
+        self.force = force
         self.notices: list[str] = []
         self.warnings: list[str] = []
         self.issues: list[str] = []
         self.tasks: list[Task] = []
         self._disk: dict[str, str | None] = {}
+        self._listed: dict[str, tuple[str, ...]] = {}
         self._staged: dict[str, str | None] = {}
+        self._modes: dict[str, int] = {}
         self._conflicts: set[str] = set()
         self._ran: dict[str, dict[str, Any]] = {}
         self._load = load
+        self._clock = clock
+        self._now: datetime | None = None
+
+    def now(self) -> datetime:
+        """The run's time: the same for everything it stages."""
+        if self._now is None:
+            self._now = self._clock()
+        return self._now
 
     # Reading ---------------------------------------------------------------------------
 
@@ -141,20 +200,45 @@ class Project:
 
     def _original(self, key: str) -> str | None:
         if key not in self._disk:
-            self._disk[key] = read_text(self.root / key)
+            self._refuse_link(key)
+            try:
+                data = (self.root / key).read_bytes()
+            except FileNotFoundError:
+                self._disk[key] = None
+                return None
+            try:
+                self._disk[key] = data.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise NotText(path=key, data=data, error=error) from None
         return self._disk[key]
 
     def _listing(self, folder: str) -> list[str]:
         """The names of the files in `folder` on disk."""
-        path = self.root / folder
-        return [p.name for p in path.iterdir() if p.is_file()] if path.is_dir() else []
+        if folder not in self._listed:
+            self._refuse_link(folder)
+            self._listed[folder] = file_names(self.root / folder)
+        return list(self._listed[folder])
+
+    def _refuse_link(self, key: str) -> None:
+        link = link_in(self.root, key)
+        if link is not None:
+            raise UnsafePath(path=link.relative_to(self.root).as_posix(), target=link.readlink())
+
+    def reads(self) -> Reads:
+        """Everything this run has read from disk so far."""
+        return Reads(dict(self._disk), dict(self._listed))
 
     # Staging ---------------------------------------------------------------------------
 
-    def create_file(self, path: str, content: str, *, on_exists: OnExists = "conflict") -> None:
+    def create_file(
+        self, path: str, content: str, *, on_exists: OnExists = "conflict", mode: int | None = None
+    ) -> None:
         """Create `path`. Over a file with other content: a conflict the run resolves
-        (per file, or by --force/--skip), unless `on_exists` says to skip or overwrite."""
+        (per file, or by --force/--skip), unless `on_exists` says to skip or overwrite.
+        `mode`: the permissions of a file this creates (0o755 for a script, say)."""
         key = _key(path)
+        if mode is not None:
+            self._modes[key] = mode
         current = self.read(key)
         if current is None or current == content:
             self._stage(key, content)
@@ -167,17 +251,29 @@ class Project:
             self._conflicts.add(key)
 
     def update_file(self, path: str, edit: TextEdit) -> bool:
-        """Stage `edit(content)` for an existing file. A PatchError becomes an issue."""
+        """Stage `edit(content)` for an existing file. A PatchError becomes an issue, and so
+        does an exception (a bug, but one that must not lose the run's other messages).
+
+        The edit sees `\n` line endings only; each line keeps its own ending after it."""
         key = _key(path)
         content = self.read(key)
         if content is None:
             self.issue(f"{key}: file not found; scaffold needs it to make this change.")
             return False
-        result = edit(content)
+        try:
+            result = edit(line_endings.to_lf(content))
+        except ScaffoldError:
+            raise
+        except Exception as error:
+            self.issue(
+                f"{key}: the edit failed with {type(error).__name__}: {error}. This is a bug "
+                "(of scaffold or of the installer); please report it with this message."
+            )
+            return False
         if isinstance(result, PatchError):
             self.issue(result.describe(key))
             return False
-        self._stage(key, result)
+        self._stage(key, line_endings.restore(content, result))
         return True
 
     def patch_python(self, path: str, *edits: Edit) -> bool:
@@ -268,7 +364,9 @@ class Project:
         for key in sorted(self._staged):
             before, after = self._disk[key], self._staged[key]
             if before != after:
-                found.append(Change(key, self._status(key, before, after), before, after))
+                status = self._status(key, before, after)
+                mode = self._modes.get(key) if after is not None else None
+                found.append(Change(key, status, before, after, mode))
         return found
 
     def _status(self, key: str, before: str | None, after: str | None) -> Status:

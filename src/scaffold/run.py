@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from scaffold import diff, journal
-from scaffold.errors import Declined, IssuesFound
+from scaffold.errors import Declined, Interrupted, IssuesFound
 from scaffold.project import Change, Project
 from scaffold.prompt import Prompter
 
@@ -42,7 +42,17 @@ class RunOptions:
 
 
 def finish(project: Project, options: RunOptions, console: Console, prompter: Prompter) -> int:
-    """Show, confirm and write what the installers staged; return the exit code."""
+    """Show, confirm and write what the installers staged, then run the tasks; return the
+    exit code."""
+    code = write(project, options, console, prompter)
+    return after_write(project, console) if code is None else code
+
+
+def write(
+    project: Project, options: RunOptions, console: Console, prompter: Prompter
+) -> int | None:
+    """Show, confirm and write what the installers staged. None when it wrote; otherwise
+    the exit code of a run that ends here (no changes, --check, --dry-run)."""
     _stop_on_issues(project)
     if options.force or options.skip:
         for path in project.conflicts():
@@ -66,9 +76,23 @@ def finish(project: Project, options: RunOptions, console: Console, prompter: Pr
     _warn_if_dirty(project, console)
     if not options.yes and not prompter.confirm("Proceed with changes?"):
         raise Declined("Nothing was written.")
-    journal.apply(project.root, changes, command=options.command, undoes=options.undoes)
+    journal.apply(
+        project.root,
+        changes,
+        command=options.command,
+        undoes=options.undoes,
+        reads=project.reads(),
+    )
     console.print(f"Wrote {_files(len(changes))}.")
-    failed = _run_tasks(project, console)
+    return None
+
+
+def after_write(project: Project, console: Console) -> int:
+    """Run the tasks, then print the notices; 1 if a task failed."""
+    try:
+        failed = _run_tasks(project, console)
+    except KeyboardInterrupt:
+        raise Interrupted(written=True) from None
     for notice in project.notices:
         console.print(notice, markup=False, soft_wrap=True)
     return 1 if failed else 0

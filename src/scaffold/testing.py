@@ -28,8 +28,8 @@ from scaffold.project import Change, Project
 class _MemoryProject(Project):
     """A project whose "disk" is a dict: reads never leave memory."""
 
-    def __init__(self, files: Mapping[str, str]) -> None:
-        super().__init__(Path("/in-memory-project"))
+    def __init__(self, files: Mapping[str, str], force: bool) -> None:
+        super().__init__(Path("/in-memory-project"), force=force)
         self._files = dict(files)
 
     def _original(self, key: str) -> str | None:
@@ -45,15 +45,18 @@ class _MemoryProject(Project):
         ]
 
 
-def project(files: Mapping[str, str] | None = None, *, root: Path | None = None) -> Project:
-    """A project holding `files` ({path: content}): in memory, or written under `root`."""
+def project(
+    files: Mapping[str, str] | None = None, *, root: Path | None = None, force: bool = False
+) -> Project:
+    """A project holding `files` ({path: content}): in memory, or written under `root`.
+    `force`: as a run given --force."""
     files = files or {}
     if root is None:
-        return _MemoryProject(files)
+        return _MemoryProject(files, force)
     for path, content in files.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(content)
-    return Project(root)
+    return Project(root, force=force)
 
 
 def run(project: Project, installer: Installer | str, **options: Any) -> Project:

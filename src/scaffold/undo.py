@@ -10,7 +10,7 @@ from __future__ import annotations
 from scaffold import journal
 from scaffold.errors import ScaffoldError
 from scaffold.journal import Entry
-from scaffold.project import Project, read_text
+from scaffold.project import Project
 
 
 def last_undoable(entries: list[Entry]) -> Entry | None:
@@ -30,7 +30,7 @@ def stage_undo(project: Project, *, force: bool) -> Entry:
     changed = [
         record.path
         for record in entry.files
-        if journal.digest(read_text(project.root / record.path)) != record.after
+        if journal.digest(project.read(record.path)) != record.after
     ]
     if changed and not force:
         raise ScaffoldError(
@@ -42,8 +42,9 @@ def stage_undo(project: Project, *, force: bool) -> Entry:
         before = entry.before(index)
         if before is None:
             project.delete_file(record.path)
-        else:
-            project.create_file(record.path, before, on_exists="overwrite")
+        else:  # a deleted file comes back with its permissions
+            mode = record.mode if record.status == "delete" else None
+            project.create_file(record.path, before, on_exists="overwrite", mode=mode)
     return entry
 
 

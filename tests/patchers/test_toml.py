@@ -232,6 +232,14 @@ def test_add_dependency_keeps_crlf_line_endings():
     assert add_dependency(after, "fastapi") == after
 
 
+def test_add_dependency_keeps_mixed_line_endings_line_by_line():
+    before = '[project]\r\n# deps\ndependencies = [\r\n    "typer",\n]\r\n'
+    after = '[project]\r\n# deps\ndependencies = [\r\n    "typer",\n    "fastapi",\n]\r\n'
+
+    assert add_dependency(before, "fastapi") == after
+    assert add_dependency(after, "fastapi") == after
+
+
 def test_add_dependency_without_a_project_table_says_what_to_add():
     error = add_dependency("[tool.ruff]\nline-length = 100\n", "fastapi>=0.110")
 

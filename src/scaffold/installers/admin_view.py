@@ -29,7 +29,6 @@ USERS = ResourceName("Accounts", "User")
     summary="A resource's view in the admin (once the admin is installed).",
     options=[
         Option("name", required=True, help="Domain.Resource, e.g. Blog.Post."),
-        Option("force", default=False, help="Regenerate the view and its test."),
     ],
 )
 def admin_view(project: Project, options: Mapping[str, Any]) -> None:
@@ -40,7 +39,7 @@ def admin_view(project: Project, options: Mapping[str, Any]) -> None:
             "with a view for every resource."
         )
         return
-    stage_view(project, name, force=options["force"])
+    stage_view(project, name, force=project.force)
 
 
 def stage_view(project: Project, name: ResourceName, *, force: bool = False) -> None:

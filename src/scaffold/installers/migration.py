@@ -34,8 +34,12 @@ def migration(project: Project, options: Mapping[str, Any]) -> None:
             "starting with a letter, e.g. add_summary_to_posts."
         )
     found = _differences(project)
-    if found is None or not found:
-        return  # an issue was reported, or the models and migrations agree: "No changes"
+    if found is None:
+        return  # an issue was reported
+    for path in found.pop("read", []):
+        project.read(path)  # so that the apply checks they did not change meanwhile
+    if not found:
+        return  # the models and migrations agree: "No changes"
     message = name.replace("_", " ").strip().capitalize()
     path = add_revision(project, message, _strip(found["upgrade"]), _strip(found["downgrade"]))
     if path is not None:
@@ -51,7 +55,7 @@ def app_python(root: Path) -> str:
     return sys.executable
 
 
-def _differences(project: Project) -> dict[str, str] | None:
+def _differences(project: Project) -> dict[str, Any] | None:
     python = app_python(project.root)
     batch = "batch" if project.config().get("db", "sqlite") == "sqlite" else "plain"
     command = [python, str(SCRIPT), str(project.root), project.app, batch]

@@ -48,7 +48,6 @@ NAV_MARKER = "{# scaffold:nav #}"
         Option("web", default=True, help="HTML pages."),
         Option("api", default=True, help="A JSON API."),
         Option("admin", default=True, help="An admin view (once the admin is installed)."),
-        Option("force", default=False, help="Regenerate the files of an existing resource."),
     ],
 )
 def resource(project: Project, options: Mapping[str, Any]) -> None:
@@ -61,7 +60,7 @@ def resource(project: Project, options: Mapping[str, Any]) -> None:
     owned = files.owned(r)
     existing = project.read(r.model_path)
     changed = existing is not None and existing != owned[r.model_path]
-    if changed and not options["force"]:
+    if changed and not project.force:
         project.issue(_exists_message(r))
         return
     if not project.exists(domain_package(project, r.name.domain)):
@@ -69,13 +68,13 @@ def resource(project: Project, options: Mapping[str, Any]) -> None:
     for path, content in files.shared(r).items():
         project.create_file(path, content, on_exists="skip")
     # Files of a resource made before are the user's: only --force overwrites them.
-    on_exists = "overwrite" if options["force"] else "skip" if existing else "conflict"
+    on_exists = "overwrite" if project.force else "skip" if existing else "conflict"
     for path, content in owned.items():
         project.create_file(path, content, on_exists=on_exists)
-    _wire(project, r, force=options["force"])
+    _wire(project, r, force=project.force)
     if options["admin"] and project.config().get("admin"):
         # After _wire: its test uses make_*. Forced, the view follows the regenerated model.
-        project.compose("admin_view", name=str(r.name), force=options["force"])
+        project.compose("admin_view", name=str(r.name))
     if existing is None:
         upgrade, downgrade = migration.upgrade(r), migration.downgrade(r)
         migrations.add_revision(project, migration.message(r), upgrade, downgrade)

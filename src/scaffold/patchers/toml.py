@@ -1,7 +1,8 @@
 """Edits to TOML files such as `pyproject.toml`, made with tomlkit so comments and layout stay.
 
-Files with `\\r\\n` line endings are edited as `\\n` and converted back: tomlkit writes the
-lines it adds with `\\n`, which would leave the file with mixed line endings.
+Files with `\\r\\n` line endings are edited as `\\n`, then each line gets its own ending back
+and each new line the ending of the line above it (scaffold.line_endings): tomlkit writes the
+lines it adds with `\\n`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from tomlkit.exceptions import ParseError
 from tomlkit.items import Array
 from tomlkit.toml_document import TOMLDocument
 
+from scaffold.line_endings import restore, to_lf
 from scaffold.patchers import PatchError
 
 # The distribution name at the start of a PEP 508 requirement.
@@ -38,7 +40,7 @@ def add_dependency(text: str, requirement: str, extra: str | None = None) -> str
 
 def read_tool_config(text: str, tool: str = "scaffold") -> dict[str, Any] | PatchError:
     """The `[tool.<tool>]` table as plain Python data, `{}` when the file has none."""
-    doc = _parse(text.replace("\r\n", "\n"))
+    doc = _parse(to_lf(text))
     if isinstance(doc, PatchError):
         return doc
     section = _tool_table(doc, tool)
@@ -61,16 +63,14 @@ def _edit(
     text: str, manual: str, edit: Callable[[TOMLDocument, str], str | PatchError]
 ) -> str | PatchError:
     """Run `edit` on the parsed file; return `text` itself when the edit changes nothing."""
-    lf_text = text.replace("\r\n", "\n")
+    lf_text = to_lf(text)
     doc = _parse(lf_text)
     result = doc if isinstance(doc, PatchError) else edit(doc, lf_text)
     if isinstance(result, str) and isinstance(broken := _parse(result), PatchError):
         result = PatchError(f"could not make the edit without breaking the file ({broken.problem})")
     if isinstance(result, PatchError):
         return replace(result, manual=manual)
-    if result == lf_text:
-        return text
-    return result.replace("\n", "\r\n") if "\r\n" in text else result
+    return text if result == lf_text else restore(text, result)
 
 
 def _parse(text: str) -> TOMLDocument | PatchError:
