@@ -68,7 +68,7 @@ def test_a_non_empty_folder_is_refused(scaffold, tmp_path: Path) -> None:
 def test_end_of_input_writes_nothing(scaffold, tmp_path: Path) -> None:
     result = scaffold("new", "shop", cwd=tmp_path, input="")
     assert result.returncode == 1
-    assert "Proceed with changes? [Yn]" in result.stdout
+    assert "Proceed with changes? [Ynd]" in result.stdout
     assert "Pass --yes" in result.stdout + result.stderr
     assert _listing(tmp_path) == []
 
@@ -81,10 +81,25 @@ def test_piped_no_writes_nothing(scaffold, tmp_path: Path) -> None:
 def test_dry_run_and_check_write_nothing(scaffold, tmp_path: Path) -> None:
     dry = scaffold("new", "shop", "--dry-run", cwd=tmp_path)
     assert dry.returncode == 0 and "Create: src/shop/main.py" in dry.stdout
-    assert "Pass --full-diff" in dry.stdout
+    assert "pass --full-diff" in dry.stdout
     check = scaffold("new", "shop", "--check", cwd=tmp_path)
     assert check.returncode == 1 and "would change" in check.stdout
     assert _listing(tmp_path) == []
+
+
+def test_gen_resource_shows_every_edit_of_an_existing_file_whole(scaffold, tmp_path) -> None:
+    assert scaffold("new", "shop", "--yes", "--no-git", cwd=tmp_path).returncode == 0
+    app = tmp_path / "shop"
+    dry = scaffold("gen", "resource", "Blog.Post", "title:string", "--dry-run", cwd=app)
+    assert dry.returncode == 0, dry.stderr
+    assert "New files summarised" in dry.stdout  # the long new files are
+    for edited in (
+        "src/shop/models.py",
+        "src/shop/web/router.py",
+        "src/shop/web/templates/layout.html",
+    ):
+        assert f"Update: {edited}\n\n" in dry.stdout, edited
+    assert "+ |from shop.blog.post import Post" in dry.stdout
 
 
 def test_piped_yes_creates_the_app_and_a_second_run_changes_nothing(scaffold, tmp_path) -> None:

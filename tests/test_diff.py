@@ -63,6 +63,21 @@ def test_size_counts_the_lines_the_preview_would_take() -> None:
         Change("a.py", "conflict", before, after),
         Change("a.py", "delete", before, None),
         Change("a.py", "update", "", "x\n"),
+        Change("a.py", "update", "a\nb", "a\nb\n"),
+        Change("a.py", "update", "a\r\nb\r\n", "a\nb\r\n"),
     ]
     for change in changes:
         assert size(change) == render(change).plain.count("\n"), change.status
+
+
+def test_a_change_of_line_ending_alone_is_visible() -> None:
+    text = render(Change("a.txt", "update", "one\r\ntwo\r\n", "one\ntwo\r\n")).plain
+    assert text == "Update: a.txt\n\n1   - |one␍\n  1 + |one\n2 2   |two\n"
+
+
+def test_a_change_of_the_final_newline_alone_is_visible() -> None:
+    text = render(Change("a.txt", "update", "one\ntwo", "one\ntwo\n")).plain
+    assert text == (
+        "Update: a.txt\n\n1 1   |one\n2   - |two\n       \\ No newline at end of file\n  2 + |two\n"
+    )
+    assert stats(Change("a.txt", "update", "one\ntwo", "one\ntwo\n")) == (1, 1)

@@ -29,7 +29,7 @@ def _project(root: Path) -> Project:
 def test_piped_yes_writes(tmp_path: Path) -> None:
     code, out = _run(_project(tmp_path), "y\n")
     assert code == 0
-    assert "Create: new.txt" in out and "Proceed with changes? [Yn]" in out
+    assert "Create: new.txt" in out and "Proceed with changes? [Ynd]" in out
     assert (tmp_path / "new.txt").read_text() == "new\n"
 
 
@@ -166,6 +166,26 @@ def test_a_long_preview_is_summarised(tmp_path: Path) -> None:
     project.create_file("big.txt", "line\n" * 500)
     code, out = _run(project, dry_run=True)
     assert code == 0
-    assert "Create: big.txt  +500 -0" in out and "Pass --full-diff" in out
+    assert "Create: big.txt  +500 -0" in out and "pass --full-diff" in out
     _, out = _run(project, dry_run=True, full_diff=True)
     assert "500 |line" in out
+
+
+def test_edits_of_existing_files_are_shown_whole_beside_long_new_files(tmp_path: Path) -> None:
+    (tmp_path / "router.py").write_text("".join(f"line {n}\n" for n in range(300)))
+    project = Project(tmp_path)
+    project.create_file("big.txt", "line\n" * 500)
+    project.update_file("router.py", lambda text: text.replace("line 150\n", "line 150\nnew\n"))
+    _, out = _run(project, dry_run=True)
+    assert "Create: big.txt  +500 -0" in out and " 1 |line" not in out
+    assert "Update: router.py\n" in out and "152 + |new" in out
+
+
+def test_d_at_the_prompt_shows_the_whole_preview_and_asks_again(tmp_path: Path) -> None:
+    project = Project(tmp_path)
+    project.create_file("big.txt", "line\n" * 500)
+    code, out = _run(project, "d\ny\n")
+    assert code == 0 and out.count("Proceed with changes? [Ynd]") == 2
+    first, second = out.split("Proceed with changes? [Ynd]")[:2]
+    assert "500 |line" not in first and "500 |line" in second
+    assert (tmp_path / "big.txt").exists()

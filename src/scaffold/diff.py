@@ -1,11 +1,16 @@
 """The preview of a run, in Igniter's format: `Create:` with numbered lines, `Update:` with
 old and new line numbers, `+`/`-` markers and `...|` where context is skipped.
 
+Lines are compared with their endings, so a change of line ending alone shows: a changed
+line ending in CRLF shows `␍` at its end, and a changed last line without a final newline is
+followed by `\\ No newline at end of file`, as in git.
+
 Renders to rich `Text`, so a terminal gets colour and a pipe gets plain text."""
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 
 from rich.text import Text
@@ -13,6 +18,9 @@ from rich.text import Text
 from scaffold.project import Change
 
 CONTEXT = 2
+NO_NEWLINE = "\\ No newline at end of file"
+CR = "␍"
+_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
 HEADINGS = {"create": "Create", "update": "Update", "delete": "Delete", "conflict": "Conflict"}
 
 
@@ -27,7 +35,7 @@ def render(change: Change) -> Text:
         return text
     text.append("\n")
     if change.status == "create":
-        _numbered(text, _lines(change.after))
+        _numbered(text, [line.rstrip("\r\n") for line in _lines(change.after)])
     else:
         _hunks(text, _lines(change.before), _lines(change.after))
     return text
@@ -65,7 +73,8 @@ def size(change: Change) -> int:
 
 
 def _lines(content: str | None) -> list[str]:
-    return content.splitlines() if content else []
+    """The lines of `content` with their endings (only `\\n` ends a line, as on disk)."""
+    return _LINE.findall(content) if content else []
 
 
 def _numbered(text: Text, lines: list[str]) -> None:
@@ -81,11 +90,13 @@ def _hunks(text: Text, before: list[str], after: list[str]) -> None:
     for row in _hunk_rows(before, after):
         if row is None:
             text.append(" " * (gutter - 3) + "...|\n", style="dim")
+        elif row == NO_NEWLINE:
+            text.append(" " * (gutter + 1) + f"{NO_NEWLINE}\n", style="dim")
         else:
             _row(text, width, *row)
 
 
-def _hunk_rows(before: list[str], after: list[str]) -> Iterator[tuple | None]:
+def _hunk_rows(before: list[str], after: list[str]) -> Iterator[tuple | str | None]:
     """The rows of the changed parts with their context; None where lines are skipped."""
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     last_end = 0
@@ -98,7 +109,7 @@ def _hunk_rows(before: list[str], after: list[str]) -> Iterator[tuple | None]:
         yield None
 
 
-def _rows(group, before: list[str], after: list[str]) -> Iterator[tuple]:
+def _rows(group, before: list[str], after: list[str]) -> Iterator[tuple | str]:
     for tag, i1, i2, j1, j2 in group:
         if tag == "equal":
             for offset in range(i2 - i1):
@@ -106,8 +117,12 @@ def _rows(group, before: list[str], after: list[str]) -> Iterator[tuple]:
             continue
         for index in range(i1, i2):
             yield index + 1, None, "-", before[index]
+            if not before[index].endswith("\n"):
+                yield NO_NEWLINE
         for index in range(j1, j2):
             yield None, index + 1, "+", after[index]
+            if not after[index].endswith("\n"):
+                yield NO_NEWLINE
 
 
 def _row(text: Text, width: int, old: int | None, new: int | None, mark: str, line: str) -> None:
@@ -115,4 +130,7 @@ def _row(text: Text, width: int, old: int | None, new: int | None, mark: str, li
     new_col = f"{new:>{width}}" if new else " " * width
     style = {"+": "green", "-": "red"}.get(mark, "")
     text.append(f"{old_col} {new_col} {mark} |", style=style or "dim")
-    text.append(f"{line}\n", style=style)
+    body = line.removesuffix("\n")
+    if body.endswith("\r"):  # shown where the line changed: the change may be this alone
+        body = body[:-1] + (CR if style else "")
+    text.append(f"{body}\n", style=style)

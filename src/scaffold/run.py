@@ -15,7 +15,8 @@ from scaffold.errors import Declined, Interrupted, IssuesFound
 from scaffold.project import Change, Project
 from scaffold.prompt import Prompter
 
-# A preview longer than this many lines is summarised (one line a file).
+# New files longer than this many lines in all are summarised (one line a file); edits to
+# files that exist are always shown whole.
 PREVIEW_LIMIT = 400
 
 CONFLICT_HELP = """\
@@ -74,7 +75,7 @@ def write(
         console.print("No changes")
         return 0
     _warn_if_dirty(project, console)
-    if not options.yes and not prompter.confirm("Proceed with changes?"):
+    if not options.yes and not _proceed(changes, console, prompter):
         raise Declined("Nothing was written.")
     journal.apply(
         project.root,
@@ -104,16 +105,34 @@ def _stop_on_issues(project: Project) -> None:
 
 
 def _preview(changes: list[Change], full: bool, console: Console) -> None:
-    total = sum(diff.size(change) for change in changes)
+    """Every edit of a file that exists, whole; new files too, unless they are long."""
+    created = [change for change in changes if change.status == "create"]
+    total = sum(diff.size(change) for change in created)
     # One print for all: rich spends about a millisecond on each call.
-    if total > PREVIEW_LIMIT and not full:
-        console.print(Text("\n").join(map(diff.summary_line, changes)), soft_wrap=True)
-        console.print(
-            f"\n(Preview summarised: {total} lines in {_files(len(changes))}. "
-            "Pass --full-diff to see it whole.)\n"
-        )
+    if total <= PREVIEW_LIMIT or full:
+        console.print(Text("\n").join(map(diff.render, changes)), soft_wrap=True)
         return
-    console.print(Text("\n").join(map(diff.render, changes)), soft_wrap=True)
+    parts = [diff.summary_line(c) if c.status == "create" else diff.render(c) for c in changes]
+    console.print(Text("\n").join(parts), soft_wrap=True)
+    console.print(
+        f"\n(New files summarised: {total} lines in {_files(len(created))}. Answer d at the "
+        "prompt, or pass --full-diff, to see them whole.)\n"
+    )
+
+
+def _proceed(changes: list[Change], console: Console, prompter: Prompter) -> bool:
+    """Ask whether to write; `d` shows the whole preview (through a pager when it is longer
+    than the terminal) and asks again."""
+    while True:
+        answer = prompter.ask("Proceed with changes?", "Ynd")
+        if answer != "d":
+            return answer == "y"
+        whole = Text("\n").join(map(diff.render, changes))
+        if console.is_terminal and whole.plain.count("\n") > console.height:
+            with console.pager(styles=True):
+                console.print(whole, soft_wrap=True)
+        else:
+            console.print(whole, soft_wrap=True)
 
 
 def _show_plans(project: Project, console: Console) -> None:
