@@ -198,3 +198,37 @@ def test_apps_of_any_allowed_name_length_are_ruff_clean(scaffold, tmp_path, name
 def test_app_names_are_at_most_30_characters(scaffold, tmp_path: Path) -> None:
     result = scaffold("new", "a" * 31, "--yes", cwd=tmp_path)
     assert result.returncode == 2 and "30 characters or fewer" in result.stderr
+
+
+def test_installing_a_package_pip_cannot_find_writes_nothing(scaffold, tmp_path) -> None:
+    assert scaffold("new", "shop", "--yes", "--no-git", cwd=tmp_path).returncode == 0
+    app = tmp_path / "shop"
+    before = {p: p.read_bytes() for p in app.rglob("*") if p.is_file()}
+    empty_index = tmp_path / "index"
+    empty_index.mkdir()
+    offline = {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(empty_index)}
+
+    result = scaffold("install", "no_such_pkg", "--yes", cwd=app, env=offline)
+
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "pip cannot find the package `no_such_pkg`" in result.stderr
+    assert {p: p.read_bytes() for p in app.rglob("*") if p.is_file()} == before
+
+
+def test_install_help_shows_the_installer_s_own_options(scaffold, tmp_path) -> None:
+    helped = scaffold("install", "auth", "--help", cwd=tmp_path)
+    assert helped.returncode == 0
+    assert "Options of the installer `auth`" in helped.stdout
+    assert (
+        "--strategy password|magic_link  How people log in. Repeat it for several values. "
+        "Default: password, magic_link." in helped.stdout
+    )
+    resource = scaffold("install", "resource", "-h", cwd=tmp_path).stdout
+    assert "--primary-key uuid|uuid7|int" in resource and "--web/--no-web" in resource
+    assert "Domain.Resource, e.g. Blog.Post. Required." in resource
+    assert "--force" not in resource.split("Options of the installer")[1]
+    unknown = scaffold("install", "no_such_thing", "--help", cwd=tmp_path).stdout
+    assert "`no_such_thing` is not an installer here" in unknown
+    listed = scaffold("list", cwd=tmp_path).stdout
+    assert "--strategy password|magic_link  How people log in." in listed
+    assert "--db sqlite|postgres  The database. Default: sqlite." in listed

@@ -214,7 +214,25 @@ def gen_migration(
     _run_in_project(lambda project: project.compose("migration", name=name), options)
 
 
+class _InstallCommand(typer.core.TyperCommand):
+    """`scaffold install`, whose help names the options of the installer it is given
+    (`scaffold install auth --help`)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # --help is eager: it is shown before NAME is parsed, so NAME is found here.
+        ctx.meta["installer"] = next((word for word in args if not word.startswith("-")), None)
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        super().format_help(ctx, formatter)
+        if name := ctx.meta.get("installer"):
+            from scaffold.plugins import installer_help
+
+            formatter.write("\n" + installer_help(name) + "\n")
+
+
 @app.command(
+    cls=_InstallCommand,
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
     epilog="Examples:  scaffold install auth --strategy password  |  scaffold install admin"
     "  |  scaffold install some-package",

@@ -27,6 +27,30 @@ class Option:
     multiple: bool = False
     required: bool = False
 
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def usage(self) -> str:
+        """How it is written on the command line: `--db sqlite|postgres`, `--web/--no-web`."""
+        if isinstance(self.default, bool):
+            return f"{self.flag}/--no-{self.flag[2:]}"
+        return f"{self.flag} {'|'.join(self.choices) if self.choices else 'VALUE'}"
+
+    def explanation(self) -> str:
+        """Its help, then what it accepts: required, repeatable, its default."""
+        notes = [self.help] if self.help else []
+        if self.required:
+            notes.append("Required.")
+        if self.multiple:
+            notes.append("Repeat it for several values.")
+        if isinstance(self.default, bool):
+            notes.append(f"Default: {self.flag if self.default else '--no-' + self.flag[2:]}.")
+        elif self.default not in (None, [], ()):
+            shown = self.default if isinstance(self.default, str) else ", ".join(self.default)
+            notes.append(f"Default: {shown}.")
+        return " ".join(notes)
+
     def check(self, value: Any, installer: str) -> Any:
         values = list(value) if self.multiple else [value]
         if self.multiple and isinstance(value, str):
@@ -88,6 +112,12 @@ class Installer:
 
     def __call__(self, project: Project, options: Mapping[str, Any]) -> None:
         self.run(project, options)
+
+    def describe_options(self, indent: int = 2) -> list[str]:
+        """A line for each option (its usage, then its explanation), for --help and list."""
+        width = max((len(option.usage()) for option in self.options), default=0)
+        pad = " " * indent
+        return [f"{pad}{o.usage():<{width}}  {o.explanation()}".rstrip() for o in self.options]
 
 
 def installer(

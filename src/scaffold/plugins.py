@@ -4,6 +4,7 @@ installing a package and then running its installers, and listing them all."""
 from __future__ import annotations
 
 import importlib
+import subprocess
 import sys
 import tomllib
 from collections.abc import Callable, Sequence
@@ -37,26 +38,47 @@ def run_installer(project: Project, name: str, args: Sequence[str]) -> None:
 
 
 def describe() -> str:
-    """`scaffold list`: every installer with its summary and package, then the generators."""
+    """`scaffold list`: every installer with its summary, package and options, then the
+    generators."""
     lines = ["Installers (scaffold install NAME [OPTIONS]):"]
     for name, point in sorted(available().items()):
         package = point.dist.name if point.dist else "?"
         try:
-            summary = load(name).summary
+            found = load(name)
         except ScaffoldError as error:
-            summary = f"(broken: {error})"
-        lines.append(f"  {name:<12} {summary}  [{package}]")
+            lines.append(f"  {name:<12} (broken: {error})  [{package}]")
+            continue
+        lines.append(f"  {name:<12} {found.summary}  [{package}]")
+        lines += found.describe_options(indent=15)
     lines += ["", "Generators (scaffold COMMAND):"]
     lines += [f"  {usage:<34} {summary}" for usage, summary in GENERATORS.items()]
     return "\n".join(lines)
+
+
+def installer_help(name: str) -> str:
+    """What `scaffold install NAME --help` adds: the installer's own options."""
+    if name not in available():
+        return (
+            f"`{name}` is not an installer here: `scaffold install {name}` would install it "
+            "as a package, then run the installers it provides. `scaffold list` shows the "
+            "installers there are."
+        )
+    try:
+        found = load(name)
+    except ScaffoldError as error:
+        return str(error)
+    lines = found.describe_options() or ["  (none)"]
+    return "\n".join([f"Options of the installer `{name}` ({found.summary}):", *lines])
 
 
 def install_package_then_run(
     requirement: str, args: Sequence[str], options: RunOptions, in_project: InProject
 ) -> int:
     """`scaffold install PKG`: add PKG to the app's dependencies and install it (one run,
-    previewed), then run each installer it provides (one run each)."""
+    previewed), then run each installer it provides (one run each). A package pip cannot
+    find is refused before anything is written."""
     requirement = _requirement(requirement)
+    _refuse_if_not_found(requirement)
     before = set(available())
 
     def add(project: Project) -> None:
@@ -80,6 +102,23 @@ def install_package_then_run(
         if code != 0:
             return code
     return 0
+
+
+def _refuse_if_not_found(requirement: str) -> None:
+    """Ask pip whether it can find `requirement` (resolving only: nothing is installed), so
+    that a mistyped name never reaches the app's dependencies."""
+    if " @ " in requirement:
+        return  # a folder of ours: _requirement found its pyproject.toml
+    pip = [sys.executable, "-m", "pip", "install", "--dry-run", "--quiet", "--no-deps"]
+    result = subprocess.run([*pip, requirement], capture_output=True, text=True)
+    if result.returncode != 0:
+        said = [line for line in result.stderr.splitlines() if line.startswith("ERROR:")]
+        raise UsageError(
+            f"pip cannot find the package `{requirement}`"
+            + (f" ({said[0].removeprefix('ERROR: ')})" if said else "")
+            + ". Nothing was written. Check its name (`scaffold list` shows the installers "
+            "there are), or give the folder of a package."
+        )
 
 
 def _requirement(text: str) -> str:

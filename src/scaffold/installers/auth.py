@@ -32,7 +32,7 @@ CONFIG_KEY = "auth_strategies"
             default=list(STRATEGIES),
             multiple=True,
             choices=STRATEGIES,
-            help="How people log in: password, magic_link (repeat for both; default: both).",
+            help="How people log in.",
         )
     ],
 )
