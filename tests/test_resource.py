@@ -366,7 +366,7 @@ def test_a_target_without_a_table_or_key_is_an_issue() -> None:
 @pytest.mark.parametrize(
     ("name", "attributes", "message"),
     [
-        ("Blog.Blog", [], "would use `blog` both for the domain and for blogs"),
+        ("Blog.Blog", [], "would use `blog` both for the domain and for one blog"),
         ("Session.Post", [], "use `session` for something else"),
         ("Index.Entry", [], "use `index` for something else"),
         ("Forms.Response", [], "folders named `forms`, beside the app's own `forms`"),

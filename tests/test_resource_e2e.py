@@ -150,6 +150,12 @@ COMMON_NAMES = [
     ["Net.Router", "host:string", "client:references:Net.Client:required"],
     ["Shop.Offset", "amount:integer"],
     ["Survey.Value", "amount:decimal"],
+    # Phoenix's and Ash's habit: the domain named as the resource's plural.
+    ["Notes.Note", "title:string", "body:text"],
+    # Names whose digits isort orders by value (thing2 before thing10).
+    ["Catalog.Thing2", "label:string"],
+    ["Catalog.Thing10", "label:string"],
+    ["Shop.Order", "a:references:Catalog.Thing2", "b:references:Catalog.Thing10"],
 ]
 
 

@@ -33,7 +33,7 @@ def render(template: Path, answers: Mapping[str, Any]) -> dict[str, str]:
     env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(root),
         keep_trailing_newline=True,
-        bytecode_cache=bytecode_cache(),
+        bytecode_cache=bytecode_cache(_to_nice_yaml),
     )
     env.filters["to_nice_yaml"] = _to_nice_yaml
     files = {}

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal
 
-from scaffold import line_endings
+from scaffold import import_order, line_endings
 from scaffold.errors import NotText, ProjectNotFound, ScaffoldError, UnsafePath
 from scaffold.patchers import PatchError
 
@@ -344,7 +344,21 @@ class Project:
             return
         values = installer.validate(options)
         self._ran[installer.name] = values
-        installer(self, values)
+        with import_order.using(self._import_settings()):
+            installer(self, values)
+
+    def _import_settings(self) -> import_order.Settings:
+        """How the app's ruff sorts imports, from its pyproject.toml as this run sees it."""
+        settings = import_order.Settings.of(self.read("pyproject.toml"))
+        if settings.ignored:
+            warning = (
+                "Your [tool.ruff] isort settings "
+                + ", ".join(f"`{name}`" for name in settings.ignored)
+                + " are not followed by scaffold's imports; `ruff check --fix` sorts them."
+            )
+            if warning not in self.warnings:
+                self.warn(warning)
+        return settings
 
     def has_run(self, name: str) -> bool:
         return name in self._ran

@@ -7,9 +7,10 @@ exploded (its "magic trailing comma"), so the output is stable whatever the name
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+from scaffold import import_order
 
 LINE_LENGTH = 100  # the generated apps' ruff `line-length`
 
@@ -99,16 +100,10 @@ def string_list(items: Iterable[str], **options: bool) -> Call:
 # Imports -----------------------------------------------------------------------------------
 
 
-def _member_key(name: str) -> tuple[int, str]:
-    """ruff's isort order inside `from x import ...`: CONSTANTS, Classes, then the rest."""
-    if len(name) > 1 and name.isupper():
-        return 0, name.lower()
-    return (1 if name[:1].isupper() else 2), name.lower()
-
-
 @dataclass
 class Imports:
-    """The imports a generated module needs, rendered as ruff's isort rule sorts them."""
+    """The imports a generated module needs, rendered as ruff's isort rule sorts them (in the
+    order of scaffold.import_order, with the app's settings during a run)."""
 
     first_party: frozenset[str]
     modules: dict[str, str] = field(default_factory=dict)  # import x [as alias]: x -> alias
@@ -129,40 +124,28 @@ class Imports:
 
     def render(self, indent: int = 0) -> str:
         """The sections (standard library, third party, first party), a blank line apart."""
-        sections: dict[int, list[str]] = {}
-        for module in sorted(set(self.modules) | set(self.names), key=str.lower):
-            section = sections.setdefault(self._section(module), [])
-            if module in self.modules:
-                alias = self.modules[module]
-                section.append(f"import {module}" + (f" as {alias}" if alias else ""))
-            if module in self.names:
-                section.append(self._line(module, indent))
-        blocks = []
-        for number in sorted(sections):
-            lines = sections[number]
-            # Within a section, `import x` lines come before `from x import y` lines.
-            ordered = [x for x in lines if x.startswith("import ")] + [
-                x for x in lines if not x.startswith("import ")
-            ]
-            blocks.append("\n".join(" " * indent + line for line in ordered))
-        return "\n\n".join(blocks)
+        statements = [
+            (import_order.statement_key(m, self.first_party, asname=alias or None), self._import(m))
+            for m, alias in self.modules.items()
+        ] + [
+            (import_order.statement_key(m, self.first_party, names=[(n, None) for n in names]),
+             self._line(m, indent))
+            for m, names in self.names.items()
+        ]  # fmt: skip
+        return import_order.block((key, " " * indent + code) for key, code in statements)
+
+    def _import(self, module: str) -> str:
+        alias = self.modules[module]
+        return f"import {module}" + (f" as {alias}" if alias else "")
 
     def _line(self, module: str, indent: int) -> str:
-        members = sorted(self.names[module], key=_member_key)
+        members = import_order.sorted_members(self.names[module])
         one_line = f"from {module} import {', '.join(members)}"
-        if indent + len(one_line) <= LINE_LENGTH:
+        if indent + len(one_line) <= import_order.current().line_length:
             return one_line
         pad = " " * (indent + 4)
         inner = "\n".join(f"{pad}{member}," for member in members)
         return f"from {module} import (\n{inner}\n{' ' * indent})"
-
-    def _section(self, module: str) -> int:
-        top = module.split(".")[0]
-        if top == "__future__":
-            return -1
-        if top in sys.stdlib_module_names:
-            return 0
-        return 2 if top in self.first_party else 1
 
 
 def text(prefix: str, value: str, indent: int = 0) -> str:

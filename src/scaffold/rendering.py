@@ -13,14 +13,18 @@ part `APP` is the app's package, and `.jinja` is dropped.
 
 from __future__ import annotations
 
+import ast
+import hashlib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Set
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+
+from scaffold import __version__, import_order
 
 if TYPE_CHECKING:
     from scaffold.project import Project
@@ -93,37 +97,52 @@ def _environment(templates: Path, brackets: bool) -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # these are source files, not pages served to a browser
-        bytecode_cache=bytecode_cache(),
+        bytecode_cache=bytecode_cache(_sorted_imports_filter),
         **syntax,
     )
-    environment.filters["sorted_imports"] = sorted_imports
+    environment.filters["sorted_imports"] = _sorted_imports_filter
     return environment
 
 
-def sorted_imports(block: str) -> str:
-    """The import statements of `block`, one isort section, in isort's order.
+def sorted_imports(block: str, first_party: Set[str] = frozenset()) -> str:
+    """The import statements of `block` in isort's order (scaffold.import_order's), a blank
+    line between sections; `first_party`: the app's packages.
 
     For templates whose imports of the app's package and of `tests` share a section: which
-    comes first depends on the app's name (`shop` before `tests`, `todo` after it)."""
+    comes first depends on the app's name (`shop` before `tests`, `todo` after it). As a
+    template filter, the app's package and `tests` are first party."""
     statements = re.split(r"\n(?=from |import )", block.strip("\n"))
-    return "\n".join(sorted(statements, key=_module_key)) + "\n"
+    return import_order.block((_statement_key(s, first_party), s) for s in statements) + "\n"
 
 
-def _module_key(statement: str) -> tuple[bool, str, str]:
-    """`import x` before `from x import y`, then by module: case-insensitive first. (Modules
-    here are the app's and the tests', whose names differ before any run of digits.)"""
-    kind, module = statement.split(maxsplit=2)[:2]
-    return (kind == "from", module.lower(), module)
+@jinja2.pass_context
+def _sorted_imports_filter(context: jinja2.runtime.Context, block: str) -> str:
+    return sorted_imports(block, frozenset({context.get("app", ""), "tests"}))
+
+
+def _statement_key(statement: str, first_party: Set[str]) -> import_order.Key:
+    [node] = ast.parse(statement).body
+    if isinstance(node, ast.Import):
+        [alias] = node.names
+        return import_order.statement_key(alias.name, first_party, asname=alias.asname)
+    assert isinstance(node, ast.ImportFrom), statement
+    module = "." * node.level + (node.module or "")
+    names = [(alias.name, alias.asname) for alias in node.names if alias.name != "*"]
+    return import_order.statement_key(module, first_party, names=names)
 
 
 @cache
-def bytecode_cache() -> jinja2.BytecodeCache | None:
+def bytecode_cache(*filters: Callable[..., Any]) -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs (in the user's cache folder), so a run does not
     spend its time compiling the same templates again; None where that folder is not
-    writable. Jinja checks each template's source before it trusts the cache."""
+    writable. Jinja checks each template's source before it trusts the cache, but not how
+    the environment's `filters` are called (with the context or not), which compiled code
+    holds: so they, and scaffold's version, name the cache files."""
     folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "scaffold"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder), "jinja-%s.cache")
+    calls = [(f.__name__, str(getattr(f, "jinja_pass_arg", ""))) for f in filters]
+    tag = hashlib.sha256(repr((__version__, calls)).encode()).hexdigest()[:10]
+    return jinja2.FileSystemBytecodeCache(str(folder), f"jinja-{tag}-%s.cache")

@@ -1,17 +1,16 @@
-"""Where ruff's isort (default settings) and formatter put a new import: in which block, section
-and order, with which blank lines and comments, wrapped at which length."""
+"""Where ruff's isort and formatter put a new import in an existing file: in which block and
+place (the order is scaffold.import_order's), with which blank lines and comments, wrapped at
+which length."""
 
 from __future__ import annotations
 
 import itertools
-import re
-import string
-import sys
 from collections.abc import Sequence, Set
-from typing import TypeAlias, TypeVar, cast
+from typing import TypeVar, cast
 
 import libcst as cst
 
+from scaffold import import_order
 from scaffold.patchers._nodes import (
     _add_import_name,
     _alone,
@@ -23,14 +22,10 @@ from scaffold.patchers._nodes import (
     _replace,
     _statement,
 )
-from scaffold.pysource import LINE_LENGTH
 
 # Private to scaffold.patchers, and so are its names: python.py imports them, exports none.
 
-_FUTURE, _STANDARD_LIBRARY, _THIRD_PARTY, _FIRST_PARTY, _LOCAL_FOLDER = range(5)
 _PRAGMAS = {"isort", "type", "pyright", "pyrefly", "pylint", "flake8", "ruff", "ty"}
-_NATURAL = re.compile(r"[0-9]+|.", re.DOTALL)
-_Key: TypeAlias = tuple[object, ...]
 _Statement = TypeVar("_Statement", bound=cst.BaseStatement)
 
 
@@ -115,7 +110,7 @@ def _fit(line: cst.BaseStatement) -> cst.BaseStatement:
     code = _code(node)
     comment = cast(cst.SimpleStatementLine, line).trailing_whitespace.comment
     width = len(code) + (len(comment.value) + 2 if comment and not _is_pragma(comment) else 0)
-    if "\n" in code or width <= LINE_LENGTH:
+    if "\n" in code or width <= import_order.current().line_length:
         return line
     after_parenthesis = f"  {comment.value}" if comment else ""
     names = "".join(
@@ -134,62 +129,21 @@ def _is_pragma(comment: cst.Comment) -> bool:
     return text[:4].lower() == "noqa" or text.startswith("nosec")
 
 
-def _import_key(statement: cst.BaseStatement, first_party: Set[str]) -> _Key:
-    """Where isort sorts an import: by section, `import` before `from`, then by module."""
+def _import_key(statement: cst.BaseStatement, first_party: Set[str]) -> import_order.Key:
+    """Where isort sorts an import statement (see scaffold.import_order)."""
     node = _alone(statement)
     if isinstance(node, cst.Import):
         alias = node.names[0]
-        name = _code(alias.name)
-        return (_section(name, first_party), 0, _natural_name(name), _asname_key(alias))
+        return import_order.statement_key(_code(alias.name), first_party, asname=_asname(alias))
     node = cast(cst.ImportFrom, node)
-    module = _from_module(node)
-    names = node.names
-    first = (-1,) if isinstance(names, cst.ImportStar) else min(map(_member_key, names))
-    # Relative imports furthest first (`..` before `.`); statements from one module (one for
-    # each aliased name) by their first name.
-    distance = -len(node.relative)
-    return (_section(module, first_party), 1, distance, _natural_name(module.lstrip(".")), first)
+    names = () if isinstance(node.names, cst.ImportStar) else node.names
+    pairs = [(_code(alias.name), _asname(alias)) for alias in names]
+    return import_order.statement_key(_from_module(node), first_party, names=pairs)
 
 
-def _section(module: str, first_party: Set[str]) -> int:
-    """isort's section: future, standard library, third-party, first-party, local folder."""
-    top = module.partition(".")[0]
-    if module == "__future__":
-        return _FUTURE
-    if not top:
-        return _LOCAL_FOLDER
-    if top in sys.stdlib_module_names:
-        return _STANDARD_LIBRARY
-    return _FIRST_PARTY if top in first_party else _THIRD_PARTY
+def _member_key(alias: cst.ImportAlias) -> import_order.Key:
+    return import_order.member_key(_code(alias.name), _asname(alias))
 
 
-def _member_key(alias: cst.ImportAlias) -> _Key:
-    """isort's order by type: CONSTANTS, then Classes, then the rest; each by name."""
-    name = _code(alias.name)
-    # Like ruff, `len` in bytes: "É" is a constant.
-    kind = 0 if len(name.encode()) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
-    return (kind, _natural_name(name), _asname_key(alias))
-
-
-def _asname_key(alias: cst.ImportAlias) -> _Key:
-    return (_natural(_code(alias.asname.name)),) if alias.asname else ()
-
-
-def _natural_name(name: str) -> _Key:
-    """Case-insensitive first, then case breaks ties: "A" < "a" < "B"."""
-    return (_natural(name.lower()), _natural(name))
-
-
-def _natural(text: str) -> _Key:
-    """Ruff's "natural" order (the natord crate): runs of digits compare by value, "a2" < "a10".
-
-    A run with a leading zero compares digit by digit, any other run by length first; other
-    characters compare by code point, so "a.b" < "a0" < "a_b" < "ab".
-    """
-    return tuple(map(_natural_part, _NATURAL.findall(text)))
-
-
-def _natural_part(part: str) -> _Key:
-    if part[0] not in string.digits:
-        return (ord(part),)
-    return (ord("0"), 0, part) if part[0] == "0" else (ord("0"), 1, len(part), part)
+def _asname(alias: cst.ImportAlias) -> str | None:
+    return _code(alias.asname.name) if alias.asname else None

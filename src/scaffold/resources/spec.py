@@ -95,6 +95,12 @@ class Resource:
         return self.name.plural
 
     @property
+    def rows(self) -> str:  # posts: what generated code calls a list of rows
+        # Notes.Note: `notes` is the domain's module, so the list is called otherwise.
+        plural = self.name.plural
+        return f"listed_{plural}" if plural == self.name.domain_module else plural
+
+    @property
     def domain(self) -> str:  # blog
         return self.name.domain_module
 
@@ -237,10 +243,10 @@ def parse(options: Mapping[str, Any], app: str) -> Resource:
 def _check_names(name: ResourceName) -> None:
     """Names that would shadow one another in the generated code: a clear error instead."""
     domain = name.domain_module
-    if domain in (name.module, name.plural):
+    if domain == name.module:
         raise UsageError(
             f"Invalid resource name `{name}`: its generated code would use `{domain}` both for "
-            f"the domain and for {name.human_plural}. Choose another name."
+            f"the domain and for one {name.human}. Choose another name."
         )
     if domain in _FOLDERS:
         raise UsageError(
