@@ -10,17 +10,16 @@ Renders to rich `Text`, so a terminal gets colour and a pipe gets plain text."""
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterator
 
 from rich.text import Text
 
+from scaffold.line_endings import lines as _lines
 from scaffold.project import Change
 
 CONTEXT = 2
 NO_NEWLINE = "\\ No newline at end of file"
 CR = "␍"
-_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
 HEADINGS = {"create": "Create", "update": "Update", "delete": "Delete", "conflict": "Conflict"}
 
 
@@ -29,7 +28,7 @@ def render(change: Change) -> Text:
     text = Text()
     text.append(f"{HEADINGS[change.status]}: {change.path}", style="bold")
     if change.status == "conflict":
-        text.append("  (exists with other content)", style="yellow")
+        text.append(f"  ({change.note or 'exists with other content'})", style="yellow")
     text.append("\n")
     if change.status == "delete":
         return text
@@ -70,11 +69,6 @@ def size(change: Change) -> int:
     if change.status == "create":
         return 2 + len(_lines(change.after))
     return 2 + sum(1 for _ in _hunk_rows(_lines(change.before), _lines(change.after)))
-
-
-def _lines(content: str | None) -> list[str]:
-    """The lines of `content` with their endings (only `\\n` ends a line, as on disk)."""
-    return _LINE.findall(content) if content else []
 
 
 def _numbered(text: Text, lines: list[str]) -> None:

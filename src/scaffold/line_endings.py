@@ -14,6 +14,11 @@ import re
 _LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
 
 
+def lines(text: str | None) -> list[str]:
+    """The lines of `text` with their endings (only `\\n` ends a line, as on disk)."""
+    return _LINE.findall(text) if text else []
+
+
 def to_lf(text: str) -> str:
     return text.replace("\r\n", "\n")
 
@@ -22,8 +27,7 @@ def restore(original: str, edited: str) -> str:
     """`edited` (an edit of `to_lf(original)`) with the line endings of `original`."""
     if "\r\n" not in original:
         return edited
-    old = _LINE.findall(original)
-    new = _LINE.findall(edited)
+    old, new = lines(original), lines(edited)
     endings = [_ending(line) for line in old]
     usual = "\r\n" if endings.count("\r\n") >= endings.count("\n") else "\n"
     old_bodies = [line.rstrip("\r\n") for line in old]

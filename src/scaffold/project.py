@@ -47,6 +47,19 @@ class Change:
     before: str | None
     after: str | None
     mode: int | None = None
+    note: str | None = None  # a conflict's: what clashes
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A staged change that overwrites something of the user's: settled by asking, or by
+    --force (`overwrite`) and --skip (`keep`, which stages `kept`: None leaves the file as it
+    is)."""
+
+    kept: str | None = None
+    what: str = "exists with other content"
+    overwrite: str = "overwrite it"
+    keep: str = "keep it"
 
 
 @dataclass(frozen=True)
@@ -149,7 +162,7 @@ class Project:
         self._listed: dict[str, tuple[str, ...]] = {}
         self._staged: dict[str, str | None] = {}
         self._modes: dict[str, int] = {}
-        self._conflicts: set[str] = set()
+        self._conflicts: dict[str, Conflict] = {}
         self._ran: dict[str, dict[str, Any]] = {}
         self._load = load
         self._clock = clock
@@ -247,8 +260,13 @@ class Project:
         elif on_exists == "overwrite":
             self._stage(key, content)
         elif on_exists == "conflict":
-            self._stage(key, content)
-            self._conflicts.add(key)
+            self.conflict(key, content)
+
+    def conflict(self, path: str, content: str, how: Conflict = Conflict()) -> None:
+        """Stage `content` for `path` as a conflict, which the run settles (see Conflict)."""
+        key = _key(path)
+        self._stage(key, content)
+        self._conflicts[key] = how
 
     def update_file(self, path: str, edit: TextEdit) -> bool:
         """Stage `edit(content)` for an existing file. A PatchError becomes an issue, and so
@@ -308,7 +326,7 @@ class Project:
     def _stage(self, key: str, content: str | None) -> None:
         self._original(key)  # remember what disk held, to detect edits made meanwhile
         self._staged[key] = content
-        self._conflicts.discard(key)
+        self._conflicts.pop(key, None)
 
     # Messages and tasks ----------------------------------------------------------------
 
@@ -380,7 +398,8 @@ class Project:
             if before != after:
                 status = self._status(key, before, after)
                 mode = self._modes.get(key) if after is not None else None
-                found.append(Change(key, status, before, after, mode))
+                note = self._conflicts[key].what if status == "conflict" else None
+                found.append(Change(key, status, before, after, mode, note))
         return found
 
     def _status(self, key: str, before: str | None, after: str | None) -> Status:
@@ -391,14 +410,24 @@ class Project:
         return "conflict" if key in self._conflicts else "update"
 
     def resolve(self, path: str, *, overwrite: bool) -> None:
-        """Settle a conflict: overwrite the file, or leave it as it is on disk."""
+        """Settle a conflict: overwrite the file, or keep it (as it is on disk, or as the
+        conflict's `kept`)."""
         key = _key(path)
-        self._conflicts.discard(key)
-        if not overwrite:
+        settled = self._conflicts.pop(key, None)
+        if overwrite:
+            return
+        if settled is not None and settled.kept is not None:
+            self._staged[key] = settled.kept
+        else:
             self._staged.pop(key, None)
 
     def conflicts(self) -> list[str]:
         return sorted(self._conflicts)
+
+    def conflict_advice(self, path: str) -> str:
+        """What a run without a terminal says about the conflict at `path`."""
+        how = self._conflicts[_key(path)]
+        return f"{path} {how.what}. Pass --force to {how.overwrite} or --skip to {how.keep}."
 
 
 def _key(path: str | PurePosixPath) -> str:

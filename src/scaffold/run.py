@@ -150,10 +150,7 @@ def _settle_conflicts(project: Project, console: Console, prompter: Prompter) ->
     conflicts = project.conflicts()
     if conflicts and not prompter.interactive:
         for path in conflicts:
-            project.issue(
-                f"{path} exists with other content. Pass --force to overwrite it "
-                "or --skip to keep it."
-            )
+            project.issue(project.conflict_advice(path))
         _stop_on_issues(project)
     by_path = {change.path: change for change in project.changes()}
     answer = "y"

@@ -1,10 +1,14 @@
 """`upgrade`: bring an app up to this scaffold's base template, then run the upgraders of
 the installers it ran at older versions.
 
-A template file the user never edited is updated; one they edited and the template changed
-too is a conflict, shown as a diff and asked about (or settled by --force/--skip); one they
-deleted stays deleted. pyproject.toml, which every app edits, is merged instead: new
-dependencies are added and the recorded version is bumped.
+Only what the template changed since the app's files were written from it is applied, onto
+each file as it is now: a three-way merge (scaffold.merge) of the template as last written
+(kept in .scaffold/template.json), the file now, and the template now. So the same version is
+"No changes", and the installers' and the user's edits stay. Lines both the template and the
+file changed are a conflict, asked about (or settled by --force/--skip): the template's lines
+there, or the file's; its other changes are made either way. A file the user deleted stays
+deleted. pyproject.toml, which every app edits, is merged by meaning: new dependencies are
+added and the recorded version is bumped.
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ from scaffold import Project, __version__, baseline, installer
 from scaffold.copier_template import render
 from scaffold.installers.app import TEMPLATE
 from scaffold.journal import digest
+from scaffold.line_endings import restore, to_lf
+from scaffold.merge import Merged, merge
+from scaffold.project import Conflict
 from scaffold.registry import available, load
 
 ANSWERS = ".copier-answers.yml"
@@ -32,11 +39,12 @@ def upgrade(project: Project, options: Mapping[str, Any]) -> None:
         return
     files = render(TEMPLATE, {**answers, "scaffold_version": __version__})
     base = baseline.read(project)
+    texts = baseline.texts(project)
     for path, content in files.items():
         if path == MERGED:
             _merge_pyproject(project, content)
         else:
-            _take(project, path, content, base.get(path))
+            _take(project, path, content, _base_text(content, base.get(path), texts.get(path)))
     for path in sorted(base.keys() - files.keys()):
         _retire(project, path, base[path])
     project.create_file(baseline.PATH, baseline.manifest(files, __version__), on_exists="overwrite")
@@ -52,16 +60,49 @@ def _answers(project: Project) -> dict[str, Any] | None:
     return {key: value for key, value in recorded.items() if not key.startswith("_")}
 
 
+def _base_text(content: str, base: str | None, text: str | None) -> str | None:
+    """What the template held when the file was last written from it: kept in the app, or
+    known to be `content` itself when the hash says so (an app made before texts were kept,
+    at this template)."""
+    if text is not None and digest(text) == base:
+        return text
+    return content if base is not None and digest(content) == base else None
+
+
 def _take(project: Project, path: str, content: str, base: str | None) -> None:
     current = project.read(path)
     if current == content:
         return
     if current is None and base is not None:
         project.notice(f"Left out {path}: you deleted it, and the template still has it.")
-    elif current is not None and base is not None and digest(current) == base:
+    elif base == content:
+        return  # the template did not change it since: the file is as you made it
+    elif current is None or base is None:
+        project.create_file(path, content)  # new; or no base to merge from: a conflict
+    elif current == base:
         project.create_file(path, content, on_exists="overwrite")  # untouched since written
     else:
-        project.create_file(path, content)  # new, or edited on both sides: a conflict
+        _merge(project, path, current, merge(to_lf(base), to_lf(current), to_lf(content)))
+
+
+def _merge(project: Project, path: str, current: str, merged: Merged) -> None:
+    """Stage the template's changes merged into the file (each line keeping its ending);
+    overlaps are a conflict."""
+    text = restore(current, merged.text)
+    if not merged.overlaps:
+        project.create_file(path, text, on_exists="overwrite")
+        return
+    lines = ", ".join(str(overlap.line) for overlap in merged.overlaps)
+    project.conflict(
+        path,
+        text,
+        Conflict(
+            kept=restore(current, merged.kept),
+            what=f"has edits of yours where the template changed too (line {lines})",
+            overwrite="take the template's lines there",
+            keep="keep yours there (its other changes are made either way)",
+        ),
+    )
 
 
 def _retire(project: Project, path: str, base: str) -> None:
