@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
-    "Installer", "Option", "Project", "ScaffoldError", "Upgrader", "UsageError", "installer",
+    "Conflict", "Installer", "Option", "Project", "ScaffoldError", "Upgrader", "UsageError",
+    "installer",
 ]  # fmt: skip
 
 # What an installer may import: scaffold's own installers too, save the two that belong to its
@@ -34,7 +35,7 @@ PUBLIC_MODULES = (
 if TYPE_CHECKING:
     from scaffold.declare import Installer, Option, Upgrader, installer
     from scaffold.errors import ScaffoldError, UsageError
-    from scaffold.project import Project
+    from scaffold.project import Conflict, Project
 
 _WHERE = {
     "Installer": "scaffold.declare",
@@ -42,6 +43,7 @@ _WHERE = {
     "installer": "scaffold.declare",
     "Upgrader": "scaffold.declare",
     "Project": "scaffold.project",
+    "Conflict": "scaffold.project",
     "ScaffoldError": "scaffold.errors",
     "UsageError": "scaffold.errors",
 }

@@ -19,13 +19,12 @@ from typing import Any
 
 import yaml
 
-from scaffold import Project, __version__, baseline, installer
+from scaffold import Conflict, Project, __version__, baseline, installer
 from scaffold.copier_template import render
 from scaffold.installers.app import TEMPLATE
 from scaffold.journal import digest
 from scaffold.line_endings import restore, to_lf
 from scaffold.merge import Merged, merge
-from scaffold.project import Conflict
 from scaffold.registry import available, load
 
 ANSWERS = ".copier-answers.yml"
