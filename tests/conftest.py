@@ -34,9 +34,53 @@ def run_scaffold(
     )
 
 
+def start_scaffold(*args: str, cwd: Path) -> subprocess.Popen:
+    """`scaffold ARGS` in `cwd`, running: its stdin, stdout and stderr are pipes."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "scaffold", *args],
+        cwd=cwd,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"},
+    )
+
+
+def read_until(process: subprocess.Popen, text: str) -> str:
+    """Read the process's output until `text` appears in it (a prompt, say)."""
+    seen = ""
+    while text not in seen:
+        character = process.stdout.read(1)
+        assert character, f"the process ended before printing {text!r}: {seen}"
+        seen += character
+    return seen
+
+
+def copy_app(app: Path, to: Path) -> Path:
+    """A copy of the folder `app` at `to`, modes and links as they are."""
+    subprocess.run(["cp", "-a", str(app), str(to)], check=True)
+    return to
+
+
 @pytest.fixture
 def scaffold() -> Callable[..., subprocess.CompletedProcess]:
     return run_scaffold
+
+
+@pytest.fixture(scope="session")
+def new_shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The app `scaffold new shop` makes, made once a run: tests copy it (`shop`)."""
+    folder = tmp_path_factory.mktemp("new-shop")
+    made = run_scaffold("new", "shop", "--yes", "--no-git", cwd=folder)
+    assert made.returncode == 0, made.stderr
+    return folder / "shop"
+
+
+@pytest.fixture
+def shop(new_shop: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the new app `shop`, for this test to change."""
+    return copy_app(new_shop, tmp_path / "shop")
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from scaffold import lock
-from tests.conftest import run_scaffold
+from tests.conftest import read_until, run_scaffold, start_scaffold
 
 # Applies three files, and after the first one waits until the file `go` appears: run A
 # stalled mid-apply, as a slow disk or a big change would stall it.
@@ -45,16 +45,9 @@ print("applied")
 """
 
 
-def _scaffold(app: Path, *args: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "scaffold", *args],
-        cwd=app,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"},
-    )
+@pytest.fixture
+def app(shop: Path) -> Path:
+    return shop
 
 
 def _wait_for(path: Path, process: subprocess.Popen, seconds: float = 60) -> None:
@@ -63,29 +56,6 @@ def _wait_for(path: Path, process: subprocess.Popen, seconds: float = 60) -> Non
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline, f"{path} did not appear"
         time.sleep(0.05)
-
-
-def _wait_for_output(process: subprocess.Popen, text: str) -> str:
-    """Read the process's output until `text` appears in it (a prompt, say)."""
-    seen = ""
-    while text not in seen:
-        character = process.stdout.read(1)
-        assert character, f"the process ended before printing {text!r}: {seen}"
-        seen += character
-    return seen
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("concurrency")
-    assert run_scaffold("new", "shop", "--yes", "--no-git", cwd=folder).returncode == 0
-    return folder / "shop"
-
-
-@pytest.fixture
-def app(template: Path, tmp_path: Path) -> Path:
-    subprocess.run(["cp", "-a", str(template), str(tmp_path / "shop")], check=True)
-    return tmp_path / "shop"
 
 
 def test_a_run_never_rolls_back_a_run_that_is_still_writing(app: Path) -> None:
@@ -114,8 +84,8 @@ def test_a_run_never_rolls_back_a_run_that_is_still_writing(app: Path) -> None:
 
 
 def test_a_run_waiting_at_the_prompt_holds_the_lock(app: Path) -> None:
-    waiting = _scaffold(app, "gen", "domain", "Blog")
-    _wait_for_output(waiting, "Proceed with changes?")
+    waiting = start_scaffold("gen", "domain", "Blog", cwd=app)
+    read_until(waiting, "Proceed with changes?")
 
     refused = run_scaffold("gen", "domain", "Shop", "--yes", cwd=app)
     assert refused.returncode == 2
@@ -129,8 +99,8 @@ def test_a_run_waiting_at_the_prompt_holds_the_lock(app: Path) -> None:
 
 
 def test_the_lock_of_a_killed_run_is_taken_over(app: Path) -> None:
-    waiting = _scaffold(app, "gen", "domain", "Blog")
-    _wait_for_output(waiting, "Proceed with changes?")
+    waiting = start_scaffold("gen", "domain", "Blog", cwd=app)
+    read_until(waiting, "Proceed with changes?")
     waiting.send_signal(signal.SIGKILL)
     waiting.communicate(timeout=60)
     assert str(waiting.pid) in (app / ".scaffold/lock").read_text()  # left behind

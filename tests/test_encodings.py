@@ -3,7 +3,6 @@ traceback; every line of an edited file keeps its own ending, TOML included."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,17 +12,9 @@ from scaffold.project import Project
 from tests.conftest import run_scaffold
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("encodings")
-    assert run_scaffold("new", "shop", "--yes", "--no-git", cwd=folder).returncode == 0
-    return folder / "shop"
-
-
 @pytest.fixture
-def app(template: Path, tmp_path: Path) -> Path:
-    subprocess.run(["cp", "-a", str(template), str(tmp_path / "shop")], check=True)
-    return tmp_path / "shop"
+def app(shop: Path) -> Path:
+    return shop
 
 
 def test_a_latin_1_file_is_refused_with_a_message(app: Path) -> None:

@@ -3,7 +3,6 @@ is ever touched and a link is never replaced by a regular file."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,17 +13,9 @@ from scaffold.project import Project
 from tests.conftest import run_scaffold
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("links")
-    assert run_scaffold("new", "shop", "--yes", "--no-git", cwd=folder).returncode == 0
-    return folder / "shop"
-
-
 @pytest.fixture
-def app(template: Path, tmp_path: Path) -> Path:
-    subprocess.run(["cp", "-a", str(template), str(tmp_path / "shop")], check=True)
-    return tmp_path / "shop"
+def app(shop: Path) -> Path:
+    return shop
 
 
 def _files(folder: Path) -> dict[str, bytes]:

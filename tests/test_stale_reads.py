@@ -3,9 +3,7 @@ its prompt (a file changed, a revision added) makes the apply refuse, with nothi
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -15,16 +13,14 @@ from scaffold import journal
 from scaffold.errors import ApplyError
 from scaffold.migrations import render_revision
 from scaffold.project import Project
-from tests.conftest import run_scaffold
+from tests.conftest import copy_app, read_until, run_scaffold, start_scaffold
 
 VERSIONS = "migrations/versions"
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("stale")
-    assert run_scaffold("new", "shop", "--yes", "--no-git", cwd=folder).returncode == 0
-    app = folder / "shop"
+def template(new_shop: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    app = copy_app(new_shop, tmp_path_factory.mktemp("stale") / "shop")
     made = run_scaffold("gen", "resource", "Blog.Post", "title:string", "--yes", cwd=app)
     assert made.returncode == 0, made.stderr
     return app
@@ -32,8 +28,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def app(template: Path, tmp_path: Path) -> Path:
-    subprocess.run(["cp", "-a", str(template), str(tmp_path / "shop")], check=True)
-    return tmp_path / "shop"
+    return copy_app(template, tmp_path / "shop")
 
 
 def _head(app: Path) -> tuple[Path, str]:
@@ -43,20 +38,8 @@ def _head(app: Path) -> tuple[Path, str]:
 
 def _waiting(app: Path, *args: str) -> subprocess.Popen:
     """`scaffold ARGS` stopped at its prompt."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "scaffold", *args],
-        cwd=app,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"},
-    )
-    seen = ""
-    while "Proceed with changes?" not in seen:
-        character = process.stdout.read(1)
-        assert character, seen
-        seen += character
+    process = start_scaffold(*args, cwd=app)
+    read_until(process, "Proceed with changes?")
     return process
 
 

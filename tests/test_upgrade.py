@@ -11,7 +11,7 @@ import pytest
 from scaffold import testing
 from scaffold.declare import Upgrader, installer
 from scaffold.journal import digest
-from tests.conftest import run_scaffold
+from tests.conftest import copy_app, run_scaffold
 
 CSS = "src/shop/web/static/app.css"
 HOME = "src/shop/web/templates/home.html"
@@ -122,10 +122,8 @@ def _as_if_older(app: Path, path: str, now: str, then: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("installed")
-    assert run_scaffold("new", "shop", "--yes", "--no-git", cwd=folder).returncode == 0
-    app = folder / "shop"
+def installed(new_shop: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    app = copy_app(new_shop, tmp_path_factory.mktemp("installed") / "shop")
     for name in ("auth", "admin"):
         assert run_scaffold("install", name, "--yes", cwd=app).returncode == 0
     return app
@@ -133,10 +131,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def copy(installed: Path, tmp_path: Path) -> Path:
-    import subprocess
-
-    subprocess.run(["cp", "-a", str(installed), str(tmp_path / "shop")], check=True)
-    return tmp_path / "shop"
+    return copy_app(installed, tmp_path / "shop")
 
 
 def test_the_same_version_after_installers_is_no_changes(copy: Path) -> None:
