@@ -155,7 +155,7 @@ COMMON_NAMES = [
     # Names whose digits isort orders by value (thing2 before thing10).
     ["Catalog.Thing2", "label:string"],
     ["Catalog.Thing10", "label:string"],
-    ["Shop.Order", "a:references:Catalog.Thing2", "b:references:Catalog.Thing10"],
+    ["Shop.Basket", "a:references:Catalog.Thing2", "b:references:Catalog.Thing10"],
 ]
 
 

@@ -266,7 +266,8 @@ def upgrade(
     options: RunOptions,
 ) -> None:
     """Bring the app up to this scaffold's base template, and run the upgraders of its
-    installers. Files you edited that the template also changed are asked about."""
+    installers. What the template changed is merged into your files as they are; lines you
+    changed too are asked about."""
     _run_in_project(lambda project: project.compose("upgrade"), options)
 
 

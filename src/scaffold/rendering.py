@@ -117,7 +117,8 @@ def sorted_imports(block: str, first_party: Set[str] = frozenset()) -> str:
 
 @jinja2.pass_context
 def _sorted_imports_filter(context: jinja2.runtime.Context, block: str) -> str:
-    return sorted_imports(block, frozenset({context.get("app", ""), "tests"}))
+    app = context.get("app")
+    return sorted_imports(block, frozenset({app, "tests"}) if app else frozenset())
 
 
 def _statement_key(statement: str, first_party: Set[str]) -> import_order.Key:
