@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from scaffold import lock
+from scaffold.errors import ScaffoldError
 from tests.conftest import read_until, run_scaffold, start_scaffold
 
 # Applies three files, and after the first one waits until the file `go` appears: run A
@@ -122,6 +123,7 @@ RACER = """
 import sys, time
 from pathlib import Path
 from scaffold import lock
+from scaffold.errors import ScaffoldError
 
 root, log, start = Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3])
 while time.time() < start:
@@ -192,3 +194,10 @@ def test_journal_entries_are_made_exclusively(tmp_path: Path) -> None:
     ]
     names = [maker.communicate(timeout=60)[0].strip() for maker in makers]
     assert sorted(names) == [f"{n:05d}" for n in range(1, 9)]
+
+
+def test_a_lock_that_cannot_be_made_is_a_message(tmp_path: Path) -> None:
+    (tmp_path / ".scaffold").write_text("a file where scaffold's folder goes\n")
+    held = lock.held(tmp_path)
+    with pytest.raises(ScaffoldError, match=r"Could not take scaffold's lock"):
+        held.__enter__()

@@ -50,11 +50,17 @@ def held(root: Path, command: str = "scaffold") -> Iterator[None]:
         finally:
             _held[key] -= 1
         return
-    made = _make_folders(key / LOCK.parent)
+    made: list[Path] = []
     try:
+        made = _make_folders(key / LOCK.parent)
         handle = _acquire(key / LOCK, command)
-    except BaseException:
+    except BaseException as error:
         _remove_empty(made)
+        if isinstance(error, OSError):
+            raise ScaffoldError(
+                f"Could not take scaffold's lock, {key / LOCK} ({error.strerror or error}); "
+                "nothing was written."
+            ) from None
         raise
     _held[key] = 1
     try:
