@@ -14,7 +14,9 @@ that the rate limits let every one through. It reports, per app, the median time
 kind, their difference with a 95% bootstrap interval, and the spread of the unknown ones.
 
 Without jobs the request waits for the mail server: the difference is about --smtp-delay.
-With jobs it only enqueues: the difference should be within the noise.
+With jobs it only enqueues the email. What difference remains is the work the reset flow does
+for a registered address alone, whether or not jobs are installed: writing the link's token
+(a commit, on SQLite a sync to disk), then the enqueue.
 """
 
 from __future__ import annotations
