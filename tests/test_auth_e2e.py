@@ -3,10 +3,7 @@ migrations, and a person registering and logging in through a real browser."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.conftest import run_scaffold
-from tests.support.apps import AppEnvironment, free_port
+from tests.support.apps import AppEnvironment, empty_database, redis_server
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -39,23 +36,10 @@ def _assert_tests_pass(app_env: AppEnvironment, app: Path, env: dict[str, str]) 
 
 @pytest.fixture(scope="module")
 def redis_url() -> Iterator[str | None]:
-    """A Redis server of this test's own, if redis-server is installed (else None)."""
-    executable = shutil.which("redis-server")
-    if executable is None:
-        if os.environ.get("SCAFFOLD_REQUIRE_REDIS"):
-            pytest.fail("redis-server is not installed; SCAFFOLD_REQUIRE_REDIS is set")
-        yield None  # the apps' Redis tests skip, saying why
-        return
-    port = free_port()
-    command = [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
-    server = subprocess.Popen(
-        [*command, "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        yield f"redis://127.0.0.1:{port}/15"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    """A Redis server of this test's own, if redis-server is installed (else None: the apps'
+    Redis tests skip, saying why)."""
+    with redis_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -167,20 +151,6 @@ def test_a_person_registers_confirms_and_logs_in_both_ways(
     assert token not in served and confirm.rsplit("/", 1)[1] not in served
 
 
-def _empty_database(app_env: AppEnvironment, app: Path, server: str, name: str) -> str:
-    """The URL of a new, empty database `name` on the PostgreSQL `server`."""
-    script = (
-        "import sys\n"
-        "import sqlalchemy as sa\n"
-        "engine = sa.create_engine(sys.argv[1] + '/postgres', isolation_level='AUTOCOMMIT')\n"
-        "with engine.connect() as connection:\n"
-        f"    connection.execute(sa.text('DROP DATABASE IF EXISTS {name}'))\n"
-        f"    connection.execute(sa.text('CREATE DATABASE {name}'))\n"
-    )
-    app_env.run(app, "python", "-c", script, server)
-    return f"{server}/{name}"
-
-
 def test_magic_link_alone_then_password_on_postgres(
     tmp_path_factory: pytest.TempPathFactory,
     app_env: AppEnvironment,
@@ -208,7 +178,7 @@ def test_magic_link_alone_then_password_on_postgres(
     _assert_tests_pass(app_env, app, env)
     app_env.run(app, "ruff", "check", ".")
     app_env.run(app, "ruff", "format", "--check", ".")
-    database = _empty_database(app_env, app, server, "scaffold_auth_e2e")
+    database = empty_database(app_env, app, server, "scaffold_auth_e2e")
     app_env.run(app, "alembic", "upgrade", "head", env={"DATABASE_URL": database})
     check = app_env.run(app, "alembic", "check", env={"DATABASE_URL": database})
     assert "No new upgrade operations detected" in check.stdout + check.stderr

@@ -75,6 +75,12 @@ CASES = {
     "reference without a target": (["gen", "resource", "Blog.Tag", "p:references"], "target"),
     "unknown primary key": (["gen", "resource", "Blog.Tag", "--primary-key", "serial"], "serial"),
     "unknown action": (["gen", "resource", "Blog.Tag", "--actions", "create,publish"], "publish"),
+    # scaffold gen job
+    "job without a domain": (["gen", "job", "Digest"], "write it as Domain.Job"),
+    "job name with three parts": (["gen", "job", "Mail.Digest.Weekly"], "Domain.Job"),
+    "lowercase job": (["gen", "job", "Mail.digest"], "use CamelCase"),
+    "job name too long": (["gen", "job", "Mail." + "Very" * 10], "keep it to 40"),
+    "job in an app without jobs": (["gen", "job", "Mail.Digest"], "scaffold install jobs"),
     # scaffold gen migration / install / undo
     "migration name with symbols": (["gen", "migration", "add;drop"], "Invalid migration name"),
     "unknown installer": (["install", "payments-that-do-not-exist/"], "is not a folder"),

@@ -18,11 +18,12 @@ GUIDE = ROOT / "docs" / "installers.md"
 
 # Each built-in installer's private implementation: its package, and the modules that declare
 # it. Anything in a family may import anything else in it, never another family's code. The
-# admin's two installers (admin, admin_view) share one.
+# admin's two installers (admin, admin_view) share one, as do jobs and job.
 FAMILIES = (
     ("scaffold.resources", "scaffold.installers.resource"),
     ("scaffold.auth", "scaffold.installers.auth"),
     ("scaffold.admin", "scaffold.installers.admin", "scaffold.installers.admin_view"),
+    ("scaffold.jobs", "scaffold.installers.jobs", "scaffold.installers.job"),
 )
 # Not held to the public API: these two are part of scaffold's own lifecycle, not installers
 # built on it. `app` renders the base copier template and records the baseline; `upgrade`

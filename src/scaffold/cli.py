@@ -131,7 +131,7 @@ def new(
 
 
 gen = typer.Typer(
-    help="Generate domains, resources and migrations in the current app.",
+    help="Generate domains, resources, jobs and migrations in the current app.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -201,6 +201,17 @@ def gen_resource(
         ),
         options,
     )
+
+
+@gen.command("job", epilog="Example:  scaffold gen job Mail.Digest")
+@_runs
+def gen_job(
+    name: Annotated[str, typer.Argument(help="Domain.Job, e.g. Mail.Digest.")],
+    *,
+    options: RunOptions,
+) -> None:
+    """Add a background job, with its test (after `scaffold install jobs`)."""
+    _run_in_project(lambda project: project.compose("job", name=name), options)
 
 
 @gen.command("migration", epilog="Example:  scaffold gen migration add_summary_to_posts")

@@ -32,6 +32,9 @@ BUILT_IN = {
     "admin": "scaffold.installers.admin:admin",
     "admin_view": "scaffold.installers.admin_view:admin_view",
     "admin_guard": "scaffold.installers.admin:admin_guard",
+    "jobs": "scaffold.installers.jobs:jobs",
+    "jobs_auth": "scaffold.installers.jobs:jobs_auth",
+    "job": "scaffold.installers.job:job",
 }
 
 

@@ -64,16 +64,18 @@ def stage_tree(project: Project, new: Mapping[str, str], old: Mapping[str, str])
     - A file `old` did not have is created (a conflict if one with other content is there).
     - A file the generator makes as before is left as it is: it is the user's now.
     - A file the generator now makes differently is updated if the user never edited it (it
-      is still what `old` holds); otherwise it is a conflict, shown as a diff and asked about.
+      is still what `old` holds, on disk or as staged earlier in this run); otherwise it is a
+      conflict, shown as a diff and asked about.
     """
     for path, content in new.items():
         before = old.get(path)
         if before is None:
             project.create_file(path, content)
         elif content != before:
-            on_disk = project.read(path)
-            on_exists = "overwrite" if on_disk in (before, None) else "conflict"
-            project.create_file(path, content, on_exists=on_exists)
+            if project.read(path) == before:
+                project.update_file(path, lambda _, content=content: content)
+            else:  # missing: made again; edited: a conflict
+                project.create_file(path, content)
 
 
 @cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -116,6 +117,44 @@ def fetch(url: str, data: bytes | None = None) -> tuple[int, str]:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+
+
+@contextlib.contextmanager
+def redis_server() -> Iterator[str | None]:
+    """A Redis server of the caller's own, on a free loopback port: its redis:// URL (database
+    15), or None if redis-server is not installed (a failure when SCAFFOLD_REQUIRE_REDIS is
+    set, as in CI)."""
+    executable = shutil.which("redis-server")
+    if executable is None:
+        if os.environ.get("SCAFFOLD_REQUIRE_REDIS"):
+            raise AssertionError("redis-server is not installed; SCAFFOLD_REQUIRE_REDIS is set")
+        yield None
+        return
+    port = free_port()
+    command = [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    server = subprocess.Popen(
+        [*command, "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        yield f"redis://127.0.0.1:{port}/15"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def empty_database(app_env: AppEnvironment, app: Path, server: str, name: str) -> str:
+    """The URL of a new, empty database `name` on the PostgreSQL `server` (a SQLAlchemy URL,
+    postgresql+psycopg://...), made with the app's own SQLAlchemy."""
+    script = (
+        "import sys\n"
+        "import sqlalchemy as sa\n"
+        "engine = sa.create_engine(sys.argv[1] + '/postgres', isolation_level='AUTOCOMMIT')\n"
+        "with engine.connect() as connection:\n"
+        f"    connection.execute(sa.text('DROP DATABASE IF EXISTS {name}'))\n"
+        f"    connection.execute(sa.text('CREATE DATABASE {name}'))\n"
+    )
+    app_env.run(app, "python", "-c", script, server)
+    return f"{server}/{name}"
 
 
 def postgres_available(url: str) -> bool:

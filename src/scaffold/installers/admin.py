@@ -27,7 +27,7 @@ from scaffold.wiring import model_path
 GUARD_KEY = "admin_guard"
 GUARDS = ("auth", "dev")
 # Models that are not resources: secrets (token hashes), and the machinery of other features.
-INTERNAL = frozenset({"Base", "UserToken", "MailboxMessage", "RateLimitCounter"})
+INTERNAL = frozenset({"Base", "UserToken", "MailboxMessage", "RateLimitCounter", "JobFailure"})
 ADMIN_COMMAND = 'Command("Grant or revoke admin rights.", rights.run, rights.add_arguments)'
 
 

@@ -54,6 +54,8 @@ def auth(project: Project, options: Mapping[str, Any]) -> None:
     project.set_config(CONFIG_KEY, wanted)
     if project.config().get("admin"):
         project.compose("admin_guard")  # with auth, the admin lets in signed-in admins only
+    if project.config().get("jobs"):
+        project.compose("jobs_auth")  # with jobs, the account pages' emails go through them
     added = [name for name in wanted if name not in installed]
     project.notice(_next_steps(app, wanted, added, first=not installed))
 
