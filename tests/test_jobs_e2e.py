@@ -227,7 +227,7 @@ def test_two_workers_do_each_job_once_and_retry_a_failing_one_until_it_is_record
     with _workers(app_env, app, ["-c", WORKER], env, tmp_path) as pids:
         started = time.monotonic()
         app_env.run(app, "python", "-c", ENQUEUE, env=env)
-        _wait(lambda: len(list(runs.iterdir())) == JOBS + 1 and failures(), 90, "the jobs")
+        _wait(lambda: len(list(runs.iterdir())) == JOBS + 1 and failures(), 240, "the jobs")
         took = time.monotonic() - started
 
     done = {path.name: path.read_text() for path in runs.iterdir() if path.name != "attempts"}
