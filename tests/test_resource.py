@@ -144,8 +144,9 @@ def test_references_get_a_foreign_key_an_index_and_a_relationship(tmp_path: Path
     assert "if TYPE_CHECKING:\n    from shop.accounts.user import User\n" in model
     assert 'sa.ForeignKey("users.id", ondelete="CASCADE"),\n        index=True,' in model
     assert 'sa.ForeignKey("users.id", ondelete="SET NULL"),\n        index=True,' in model
-    assert 'author: Mapped["User"] = relationship()' in model
-    assert 'editor: Mapped["User | None"] = relationship()' in model
+    # Two references to one model: each relationship names its foreign key.
+    assert 'author: Mapped["User"] = relationship(foreign_keys="Post.author_id")' in model
+    assert 'editor: Mapped["User | None"] = relationship(foreign_keys="Post.editor_id")' in model
     [path] = _migrations(project)
     migration = _created(project, path)
     assert 'name=op.f("fk_posts_author_id_users")' in migration
@@ -413,6 +414,22 @@ def test_a_model_may_be_called_like_what_its_modules_import() -> None:
     factories = _created(project, "tests/tracking/factories.py")
     assert "def make_session(session: orm.Session, **overrides: Any) -> Session:" in factories
     assert "tracking_session = Session(**(values | overrides))" in factories
+
+
+def test_attributes_named_like_the_types_the_model_imports() -> None:
+    """A class body sees its attributes first: after `date: Mapped[date]`, a later `date` is the
+    attribute. The model then imports those types another way (the app's tests are in
+    test_resource_e2e.py and test_properties.py)."""
+    names = ["date:date", "dt:string", "datetime:datetime", "uuid:uuid", "on:date"]
+    model = _created(_resource(_app(), "Events.Meeting", *names), "src/shop/events/meeting.py")
+
+    assert "import datetime as dt_\n" in model and "from uuid import UUID, uuid4\n" in model
+    assert "    date: Mapped[dt_.date | None] = mapped_column(sa.Date)\n" in model
+    assert "    on: dt_.date | None = None\n" in model
+    assert "    inserted_at: dt_.datetime\n" in model
+    assert "primary_key=True, default=uuid4)" in model and "id: UUID\n" in model
+    assert "meeting_id: UUID) -> Meeting | None:" in model
+    assert "uuid." not in model and "from datetime" not in model
 
 
 def test_a_second_model_with_the_same_class_name_is_refused(tmp_path: Path) -> None:

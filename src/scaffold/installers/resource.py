@@ -60,6 +60,8 @@ def resource(project: Project, options: Mapping[str, Any]) -> None:
     _refuse_a_second_class(project, r)
     owned = files.owned(r)
     existing = project.read(r.model_path)
+    if existing is None:
+        _refuse_a_second_table(project, r)
     changed = existing is not None and existing != owned[r.model_path]
     if changed and not options["force"]:
         project.issue(_exists_message(r))
@@ -119,6 +121,26 @@ def _refuse_a_second_class(project: Project, r: Resource) -> None:
                 "SQLAlchemy finds related models by class name, so two models cannot share "
                 f"one. Give {r.name} another name."
             )
+
+
+_CREATE_TABLE = re.compile(r"\bop\.create_table\(\s*['\"]([^'\"]+)['\"]")
+_DROP_TABLE = re.compile(r"\bop\.drop_table\(\s*['\"]([^'\"]+)['\"]")
+
+
+def _refuse_a_second_table(project: Project, r: Resource) -> None:
+    """A new resource's table is not one the migrations already make (auth's `users`, say):
+    two models cannot share a table. The migrations are read for their heads anyway."""
+    count, where = 0, ""
+    for path in project.list_files(migrations.VERSIONS):
+        upgrade = (project.read(path) or "").partition("def downgrade")[0]
+        made = _CREATE_TABLE.findall(upgrade).count(r.table)
+        count += made - _DROP_TABLE.findall(upgrade).count(r.table)
+        where = path if made else where
+    if count > 0:
+        raise UsageError(
+            f"Invalid table name `{r.table}`: {where} already creates a table of that name, "
+            "for another model. Pass another name with --table, or give the resource another."
+        )
 
 
 def _exists_message(r: Resource) -> str:
