@@ -16,6 +16,7 @@ from typing import Any
 from scaffold import Option, Project, UsageError, installer, migrations
 from scaffold.naming import ResourceName, snake
 from scaffold.patchers.python import (
+    BOM,
     AppendToList,
     Edit,
     EnsureFunction,
@@ -109,7 +110,7 @@ def _refuse_a_second_class(project: Project, r: Resource) -> None:
     """Model class names are app-wide (relationships and models.py name classes alone)."""
     source = project.read(f"src/{r.app}/models.py") or ""
     try:
-        tree = ast.parse(source)
+        tree = ast.parse(source.removeprefix(BOM))
     except SyntaxError:
         return  # patching models.py reports it, with its line
     for node in tree.body:
@@ -249,7 +250,7 @@ def _stale(project: Project, path: str, module: str, keep: Sequence[str]) -> lis
     """For --force: what `path` imports from the regenerated `module` that it no longer has
     (an action or an enum dropped), out of its imports and `__all__`."""
     try:
-        tree = ast.parse(project.read(path) or "")
+        tree = ast.parse((project.read(path) or "").removeprefix(BOM))
     except SyntaxError:
         return []  # patching the file reports it, with its line
     imported = {
