@@ -528,6 +528,108 @@ def test_common_names_are_accepted(empty_app: Path, tmp_path: Path, name: str) -
         assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
+# Files the user changed by hand ----------------------------------------------------------------
+
+
+def _copy(empty_app: Path, tmp_path: Path) -> Path:
+    return shutil.copytree(empty_app, tmp_path / "shop")
+
+
+def _gen(app: Path, *args: str) -> subprocess.CompletedProcess:
+    return run_scaffold("gen", "resource", *args, "--yes", cwd=app)
+
+
+def test_a_byte_order_mark_stays_where_files_are_edited(empty_app: Path, tmp_path: Path) -> None:
+    app = _copy(empty_app, tmp_path)
+    bom = b"\xef\xbb\xbf"
+    for name in ("web/router.py", "models.py"):
+        path = app / "src/shop" / name
+        path.write_bytes(bom + path.read_bytes())
+
+    made = _gen(app, "Blog.Post", "title:string")
+    model = app / "src/shop/blog/post.py"
+    model.write_bytes(bom + model.read_bytes())  # a referenced model is read as well
+    referencing = _gen(app, "Blog.Note", "post:references:Blog.Post")
+
+    assert made.returncode == 0 and referencing.returncode == 0, referencing.stderr
+    router = (app / "src/shop/web/router.py").read_bytes()
+    assert router.startswith(bom + b'"""') and b"router.include_router(blog_pages.router)" in router
+    models = (app / "src/shop/models.py").read_bytes()
+    assert models.startswith(bom + b'"""') and b'"Note"' in models
+
+
+def test_a_router_py_without_router_stops_with_the_edit_to_make(
+    empty_app: Path, tmp_path: Path
+) -> None:
+    app = _copy(empty_app, tmp_path)
+    for name in ("web/router.py", "main.py"):  # renamed where it is defined and used
+        path = app / "src/shop" / name
+        path.write_text(path.read_text().replace("router", "app_router"))
+    before = _listing(app)
+
+    result = _gen(app, "Blog.Post", "title:string")
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "src/shop/web/router.py: could not find `router` at module level" in result.stderr
+    assert "router.include_router(blog_pages.router)" in result.stderr
+    assert "Traceback" not in result.stderr and _listing(app) == before
+
+
+def test_names_go_into_all_in_its_own_quotes(empty_app: Path, tmp_path: Path) -> None:
+    app = _copy(empty_app, tmp_path)
+    models = app / "src/shop/models.py"
+    models.write_text(models.read_text().replace('["Base"]', "['Base']"))
+
+    assert _gen(app, "Blog.Post", "title:string").returncode == 0
+    again = _gen(app, "Blog.Post", "title:string")
+
+    assert "__all__ = ['Base', 'Post']\n" in models.read_text()
+    assert again.returncode == 0 and again.stdout.strip() == "No changes"
+
+
+@pytest.mark.parametrize(
+    ("path", "names"),
+    [
+        ("src/shop/web/forms.py", "`Form`, `Values`, `errors`"),
+        ("tests/pages.py", "`form_token`"),
+    ],
+)
+def test_a_shared_helper_with_other_content_stops_the_run(
+    empty_app: Path, tmp_path: Path, path: str, names: str
+) -> None:
+    """Such a file is the user's: scaffold neither skips it silently (the code that imports from
+    it would not import) nor overwrites it, unless told to with --force."""
+    app = _copy(empty_app, tmp_path)
+    mine = '"""My own helpers."""\n\n\ndef helper() -> int:\n    return 1\n'
+    (app / path).parent.mkdir(parents=True, exist_ok=True)
+    (app / path).write_text(mine)
+    before = _listing(app)
+
+    refused = _gen(app, "Blog.Post", "title:string")
+
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert f"{path} exists, but does not define {names}, which the code of Blog.Post" in (
+        refused.stderr
+    )
+    assert "pass --force to replace the file" in refused.stderr and _listing(app) == before
+    forced = _gen(app, "Blog.Post", "title:string", "--force")
+    assert forced.returncode == 0, forced.stdout + forced.stderr
+    assert "def helper" not in (app / path).read_text()
+
+
+def test_a_shared_helper_the_user_edited_is_kept(empty_app: Path, tmp_path: Path) -> None:
+    app = _copy(empty_app, tmp_path)
+    assert _gen(app, "Blog.Post", "title:string").returncode == 0
+    forms = app / "src/shop/web/forms.py"
+    edited = forms.read_text().replace("This field is required.", "Ce champ est obligatoire.")
+    forms.write_text(edited)
+
+    made = _gen(app, "Blog.Note", "body:text", "post:references:Blog.Post")
+
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "forms.py" not in made.stdout and forms.read_text() == edited
+
+
 def test_the_cli_generates_then_says_no_changes(cli_app: Path) -> None:
     args = ["gen", "resource", "Shop.Product", *EVERY_TYPE, "--yes"]
     made = run_scaffold(*args, cwd=cli_app)

@@ -69,8 +69,7 @@ def resource(project: Project, options: Mapping[str, Any]) -> None:
         return
     if not project.exists(domain_package(project, r.name.domain)):
         project.compose("domain", name=r.name.domain)
-    for path, content in files.shared(r).items():
-        project.create_file(path, content, on_exists="skip")
+    _shared(project, r, owned, force=options["force"])
     # Files of a resource made before are the user's: only --force overwrites them.
     on_exists = "overwrite" if options["force"] else "skip" if existing else "conflict"
     for path, content in owned.items():
@@ -122,6 +121,53 @@ def _refuse_a_second_class(project: Project, r: Resource) -> None:
                 "SQLAlchemy finds related models by class name, so two models cannot share "
                 f"one. Give {r.name} another name."
             )
+
+
+def _shared(project: Project, r: Resource, owned: Mapping[str, str], *, force: bool) -> None:
+    """The helper modules the resource's code imports (web/forms.py, tests/pages.py...). One
+    that exists is the user's, and is kept if it defines what the code imports from it; if it
+    lacks any of that, the app would not import: the run stops, unless --force replaces it."""
+    for path, content in files.shared(r).items():
+        current = project.read(path)
+        if current is None or current == content:
+            project.create_file(path, content)
+            continue
+        wanted = files.imported_from(path, owned.values())
+        try:
+            missing = sorted(wanted - _defined(current))
+            lacks = "does not define {names}, which the code of {name} imports from it"
+        except SyntaxError as error:
+            missing = sorted(wanted)
+            lacks = f"is not valid Python (line {error.lineno}), and the code of {{name}} imports "
+            lacks += "{names} from it"
+        if not missing:
+            continue
+        if force:
+            project.create_file(path, content, on_exists="overwrite")
+            continue
+        names = ", ".join(f"`{name}`" for name in missing)
+        project.issue(
+            f"{path} exists, but {lacks.format(names=names, name=r.name)}: that code would not "
+            "import. Add what is missing (`--dry-run --force` shows the file as scaffold writes "
+            "it), or pass --force to replace the file with scaffold's, then run the command again."
+        )
+
+
+def _defined(source: str) -> set[str]:
+    """The names a module binds at its top level (SyntaxError if it does not parse)."""
+    found: set[str] = set()
+    for statement in ast.parse(source.removeprefix(BOM)).body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            found.add(statement.name)
+            continue
+        for node in ast.walk(statement):  # also what `if`, `try` and `with` blocks bind
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                found.add(node.name)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                found.add(node.id)
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                found |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+    return found
 
 
 _CREATE_TABLE = re.compile(r"\bop\.create_table\(\s*['\"]([^'\"]+)['\"]")
