@@ -67,12 +67,16 @@ class AppEnvironment:
         module: str,
         env: dict[str, str] | None = None,
         log: Path | None = None,
+        workers: int = 1,
     ) -> Iterator[str]:
-        """The app under uvicorn, as the README starts it; yields its base URL. Its output
-        (the access log among it) goes to `log`: a file, never a pipe that could fill up."""
+        """The app under uvicorn, as the README starts it (with `workers` processes); yields
+        its base URL. Its output (the access log among it) goes to `log`: a file, never a pipe
+        that could fill up."""
         log = log or app.parent / f"{app.name}-server.log"
         port = free_port()
         command = [str(self.bin / "uvicorn"), "--factory", f"{module}.main:create_app"]
+        if workers > 1:
+            command += ["--workers", str(workers)]
         with log.open("w") as output:
             server = subprocess.Popen(
                 [*command, "--port", str(port)],
