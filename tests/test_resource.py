@@ -652,6 +652,8 @@ def test_generated_code_is_ruff_clean_even_with_long_names(tmp_path: Path) -> No
         "originating_warehouse_product:references:Shop.Product:required",
         "countersigned_by_the_warehouse_manager:references:Accounts.User",
         "previous_shipment_line_item_in_sequence:references:Inventory.WarehouseShipmentLineItem",
+        "units_received_at_the_north_dock:enum:a,b:required",  # a long enum class
+        "units_seen_at_the_north_dock:enum:a,b:default=b",
     ]
     app = _write(
         _resource(app, "Inventory.WarehouseShipmentLineItem", *long_name, primary_key="uuid7")

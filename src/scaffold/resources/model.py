@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from scaffold.pysource import Call, Imports, line
+from scaffold.pysource import LINE_LENGTH, Call, Imports, line
 from scaffold.resources.attributes import Attribute
 from scaffold.resources.spec import Resource
 
@@ -77,6 +77,7 @@ def _datetime_alias(r: Resource) -> str:
 
 
 def _respelled_imports(r: Resource, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The imports of the model's types, (module, name), as _spelled writes the types."""
     found: list[tuple[str, str]] = []
     for module, name in pairs:
         if module == "datetime" and _datetime_alias(r):
@@ -89,7 +90,7 @@ def _respelled_imports(r: Resource, pairs: Iterable[tuple[str, str]]) -> list[tu
     return found
 
 
-def spelled(r: Resource, code: str) -> str:
+def _spelled(r: Resource, code: str) -> str:
     """A type or default as the model module writes it (`date`, or `dt.date`: see above)."""
     if alias := _datetime_alias(r):
         code = re.sub(r"(?<![\w.])(date|datetime)\b", rf"{alias}.\1", code)
@@ -116,14 +117,14 @@ def columns(r: Resource) -> list[str]:
     """The model's column (and relationship) lines, in the order of the command."""
     key = r.key
     key_args = [f"sa.{key.column}", "primary_key=True"] + (
-        [f"default={spelled(r, key.default)}"] if key.default else []
+        [f"default={_spelled(r, key.default)}"] if key.default else []
     )
-    lines = [_column("id", spelled(r, key.python), Call("mapped_column", key_args))]
+    lines = [_column("id", _spelled(r, key.python), Call("mapped_column", key_args))]
     for attribute in r.attributes:
         lines.extend(_attribute_lines(r, attribute))
     if r.timestamps:
         stamp = "sa.DateTime(timezone=True)"
-        when = spelled(r, "datetime")
+        when = _spelled(r, "datetime")
         lines.append(_column("inserted_at", when, Call("mapped_column", [stamp, "default=utcnow"])))
         updated = Call("mapped_column", [stamp, "default=utcnow", "onupdate=utcnow"])
         lines.append(_column("updated_at", when, updated))
@@ -145,12 +146,12 @@ def _attribute_lines(r: Resource, a: Attribute) -> list[str]:
         foreign = f'sa.ForeignKey("{target.table}.id", ondelete="{on_delete}")'
         index = [] if a.unique or a.index else ["index=True"]
         call = Call("mapped_column", [f"sa.{target.key.column}", foreign, *flags, *index])
-        remote = [f'remote_side="{r.cls}.id"'] if r.is_self(a) else []
+        options = [f'remote_side="{r.cls}.id"'] if r.is_self(a) else []
         # Two references to one model: each relationship says which foreign key is its own.
         if sum(other.target == a.target for other in r.references) > 1:
-            remote.append(f'foreign_keys="{r.cls}.{a.column}"')
+            options.append(f'foreign_keys="{r.cls}.{a.column}"')
         relation = line(
-            f'{a.name}: Mapped["{a.target.name}{optional}"] = ', Call("relationship", remote), 4
+            f'{a.name}: Mapped["{a.target.name}{optional}"] = ', Call("relationship", options), 4
         )
         return [_column(a.column, python_type(r, a) + optional, call), relation]
     kind = f"Enum({r.enum_class(a)}, native_enum=False)" if a.type == "enum" else a.info.column
@@ -160,13 +161,13 @@ def _attribute_lines(r: Resource, a: Attribute) -> list[str]:
 
 def python_type(r: Resource, a: Attribute) -> str:
     if a.target:
-        return spelled(r, r.target(a).key.python)
-    return r.enum_class(a) if a.type == "enum" else spelled(r, a.info.python)
+        return _spelled(r, r.target(a).key.python)
+    return r.enum_class(a) if a.type == "enum" else _spelled(r, a.info.python)
 
 
 def key_type(r: Resource) -> str:
     """The annotation of the resource's id in the model module: `uuid.UUID`, `int`..."""
-    return spelled(r, r.key.python)
+    return _spelled(r, r.key.python)
 
 
 def str_expression(r: Resource) -> str:
@@ -185,7 +186,7 @@ def schema_fields(r: Resource, kind: str) -> list[str]:
     lines = [f"    id: {key_type(r)}"] if kind == "read" else []
     lines += [_field(r, a, kind) for a in r.public]
     if kind == "read" and r.timestamps:
-        when = spelled(r, "datetime")
+        when = _spelled(r, "datetime")
         lines += [f"    inserted_at: {when}", f"    updated_at: {when}"]
     return lines
 
@@ -204,7 +205,13 @@ def _field(r: Resource, a: Attribute, kind: str) -> str:
             default = "None"
         annotation = f"{python}{' | None' if a.nullable else ''}"
     if not constraints:
-        return f"    {name}: {annotation}" + (f" = {default}" if default is not None else "")
+        one_line = f"    {name}: {annotation}" + (f" = {default}" if default is not None else "")
+        if len(one_line) <= LINE_LENGTH or default is None:
+            return one_line
+        # As ruff format lays it out: the value in parentheses, else the annotation.
+        if len(head := f"    {name}: {annotation} = (") <= LINE_LENGTH:
+            return f"{head}\n        {default}\n    )"
+        return f"    {name}: (\n        {annotation}\n    ) = {default}"
     given = [f"default={default}"] if default is not None else []
     field = Call("pydantic.Field", [*given, *constraints])
     return line(f"    {name}: {annotation} = ", field, 0)
