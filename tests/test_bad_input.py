@@ -62,6 +62,7 @@ CASES = {
     "attribute that is a keyword": (["gen", "resource", "Blog.Tag", "from:string"], "keyword"),
     "attribute starting with a digit": (["gen", "resource", "Blog.Tag", "1a:string"], "digit"),
     "enum without values": (["gen", "resource", "Blog.Tag", "kind:enum"], "needs its values"),
+    "index on JSON": (["gen", "resource", "Blog.Tag", "meta:json:index"], "cannot be indexed"),
     # ... named like what the generated code uses where attributes are bound (issue 18)
     **{
         f"attribute named {name}": (["gen", "resource", "Blog.Tag", f"{name}:string"], reason)

@@ -150,6 +150,29 @@ COMMON_NAMES = [
     ["Net.Router", "host:string", "client:references:Net.Client:required"],
     ["Shop.Offset", "amount:integer"],
     ["Survey.Value", "amount:decimal"],
+    # Attributes named like the types the model imports, the locals, fixtures and template
+    # variables of the generated code; and two references to one model.
+    [
+        "Events.Meeting",
+        "date:date:required",
+        "dt:date",
+        "datetime:datetime",
+        "uuid:uuid",
+        "type:string",
+        "session:string",
+        "request:string",
+        "values:text",
+        "errors:string",
+        "value:integer",
+        "client:string",
+        "n:integer",
+        "enum:string",
+        "orm:string",
+        "cls:string",
+        "next:string",
+        "host:references:Net.Client:required",
+        "guest:references:Net.Client",
+    ],
 ]
 
 

@@ -184,6 +184,11 @@ def parse_attribute(spec: str) -> Attribute:
             "in a name."
         )
     _check_default(attribute, spec)
+    if attribute.type == "json" and (attribute.index or attribute.unique):
+        raise UsageError(
+            f"Attribute `{spec}`: a JSON column cannot be indexed or unique (PostgreSQL has no "
+            "index for its json type): drop :index and :unique."
+        )
     if attribute.private and attribute.required and attribute.default is None:
         raise UsageError(
             f"Attribute `{spec}` is private and required, so nothing could set it: "
