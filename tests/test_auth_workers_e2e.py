@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_scaffold
-from tests.support.apps import AppEnvironment, free_port
+from tests.support.apps import AppEnvironment, free_port, fresh_database
 
 pytestmark = pytest.mark.slow
 
@@ -122,19 +122,6 @@ def redis_server() -> Iterator[RedisServer]:
         server.stop()
 
 
-def _fresh_database(app_env: AppEnvironment, app: Path, server: str, name: str) -> str:
-    url = server.replace("postgresql://", "postgresql+psycopg://")
-    script = (
-        "from sqlalchemy import create_engine, text\n"
-        f"engine = create_engine({url + '/postgres'!r}, isolation_level='AUTOCOMMIT')\n"
-        "with engine.connect() as c:\n"
-        f"    c.execute(text('DROP DATABASE IF EXISTS {name} WITH (FORCE)'))\n"
-        f"    c.execute(text('CREATE DATABASE {name}'))\n"
-    )
-    app_env.run(app, "python", "-c", script)
-    return f"{url}/{name}"
-
-
 @pytest.fixture(scope="module")
 def served(
     tmp_path_factory: pytest.TempPathFactory,
@@ -150,7 +137,7 @@ def served(
     installed = run_scaffold("install", "auth", "--strategy", "magic_link", "--yes", cwd=app)
     assert installed.returncode == 0, installed.stdout + installed.stderr
     app_env.install(app)
-    database = _fresh_database(app_env, app, postgres, "busy_shop_workers")
+    database = fresh_database(app_env, app, postgres, "busy_shop_workers")
     app_env.run(app, "alembic", "upgrade", "head", env={"DATABASE_URL": database})
     env = {"APP_ENV": "dev", "DATABASE_URL": database, "RATE_LIMIT_URL": redis_server.url}
     log = folder / "server.log"

@@ -63,6 +63,8 @@ CASES = {
     "attribute starting with a digit": (["gen", "resource", "Blog.Tag", "1a:string"], "digit"),
     "enum without values": (["gen", "resource", "Blog.Tag", "kind:enum"], "needs its values"),
     "index on JSON": (["gen", "resource", "Blog.Tag", "meta:json:index"], "cannot be indexed"),
+    "unique boolean": (["gen", "resource", "Blog.Tag", "ok:boolean:unique"], "no more than 2 rows"),
+    "unique enum": (["gen", "resource", "Blog.Tag", "k:enum:a,b,c:unique"], "no more than 3 rows"),
     # ... named like what the generated code uses where attributes are bound (issue 18)
     **{
         f"attribute named {name}": (["gen", "resource", "Blog.Tag", f"{name}:string"], reason)

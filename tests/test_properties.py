@@ -47,6 +47,8 @@ def attribute(draw: st.DrawFn, name: str) -> str:
         modifiers.discard("unique")  # keep samples simple: unique needs distinct values
     if kind == "json":
         modifiers.discard("index")  # refused: PostgreSQL cannot index json
+    if kind in ("boolean", "enum"):
+        modifiers.discard("unique")  # refused: as many rows as values at most
     return ":".join([spec, *sorted(modifiers)])
 
 

@@ -122,6 +122,21 @@ def fetch(url: str, data: bytes | None = None) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
+def fresh_database(app_env: AppEnvironment, app: Path, server: str, name: str) -> str:
+    """The SQLAlchemy URL of database `name` on the PostgreSQL `server`, new and empty (made
+    with the app's own driver)."""
+    url = server.replace("postgresql://", "postgresql+psycopg://")
+    script = (
+        "from sqlalchemy import create_engine, text\n"
+        f"engine = create_engine({url + '/postgres'!r}, isolation_level='AUTOCOMMIT')\n"
+        "with engine.connect() as c:\n"
+        f"    c.execute(text('DROP DATABASE IF EXISTS {name} WITH (FORCE)'))\n"
+        f"    c.execute(text('CREATE DATABASE {name}'))\n"
+    )
+    app_env.run(app, "python", "-c", script)
+    return f"{url}/{name}"
+
+
 def postgres_available(url: str) -> bool:
     parts = urlsplit(url)
     try:

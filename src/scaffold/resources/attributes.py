@@ -189,6 +189,12 @@ def parse_attribute(spec: str) -> Attribute:
             f"Attribute `{spec}`: a JSON column cannot be indexed or unique (PostgreSQL has no "
             "index for its json type): drop :index and :unique."
         )
+    if attribute.unique and attribute.type in ("boolean", "enum"):
+        values = len(attribute.choices) if attribute.choices else 2
+        raise UsageError(
+            f"Attribute `{spec}`: unique, it would let no more than {values} rows exist (one "
+            "for each of its values): drop :unique."
+        )
     if attribute.private and attribute.required and attribute.default is None:
         raise UsageError(
             f"Attribute `{spec}` is private and required, so nothing could set it: "
