@@ -617,6 +617,17 @@ def test_a_shared_helper_with_other_content_stops_the_run(
     assert "def helper" not in (app / path).read_text()
 
 
+def test_a_shared_helper_that_does_not_parse_stops_the_run(empty_app: Path, tmp_path: Path) -> None:
+    app = _copy(empty_app, tmp_path)
+    (app / "tests/pages.py").write_text("def form_token(:\n")
+
+    refused = _gen(app, "Blog.Post", "title:string")
+
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "tests/pages.py exists, but is not valid Python (line 1)" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+
 def test_a_shared_helper_the_user_edited_is_kept(empty_app: Path, tmp_path: Path) -> None:
     app = _copy(empty_app, tmp_path)
     assert _gen(app, "Blog.Post", "title:string").returncode == 0

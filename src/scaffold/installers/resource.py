@@ -132,25 +132,30 @@ def _shared(project: Project, r: Resource, owned: Mapping[str, str], *, force: b
         if current is None or current == content:
             project.create_file(path, content)
             continue
-        wanted = files.imported_from(path, owned.values())
-        try:
-            missing = sorted(wanted - _defined(current))
-            lacks = "does not define {names}, which the code of {name} imports from it"
-        except SyntaxError as error:
-            missing = sorted(wanted)
-            lacks = f"is not valid Python (line {error.lineno}), and the code of {{name}} imports "
-            lacks += "{names} from it"
-        if not missing:
-            continue
-        if force:
+        lacks = _lacks(current, files.imported_from(path, owned.values()), r)
+        if lacks and force:
             project.create_file(path, content, on_exists="overwrite")
-            continue
-        names = ", ".join(f"`{name}`" for name in missing)
-        project.issue(
-            f"{path} exists, but {lacks.format(names=names, name=r.name)}: that code would not "
-            "import. Add what is missing (`--dry-run --force` shows the file as scaffold writes "
-            "it), or pass --force to replace the file with scaffold's, then run the command again."
-        )
+        elif lacks:
+            project.issue(
+                f"{path} exists, but {lacks}: that code would not import. Add what is missing "
+                "(`--dry-run --force` shows the file as scaffold writes it), or pass --force to "
+                "replace the file with scaffold's, then run the command again."
+            )
+
+
+def _lacks(source: str, wanted: set[str], r: Resource) -> str | None:
+    """What a module lacks of the names `wanted` from it, in words (None: nothing)."""
+    broken = None
+    try:
+        missing = sorted(wanted - _defined(source))
+    except SyntaxError as error:
+        missing, broken = sorted(wanted), error.lineno
+    if not missing:
+        return None
+    names = ", ".join(f"`{name}`" for name in missing)
+    if broken is not None:
+        return f"is not valid Python (line {broken}), and the code of {r.name} imports {names}"
+    return f"does not define {names}, which the code of {r.name} imports from it"
 
 
 def _defined(source: str) -> set[str]:
