@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.conftest import run_scaffold
-from tests.support.apps import AppEnvironment, empty_database, redis_server
+from tests.support.apps import AppEnvironment, fresh_database, redis_server
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -178,7 +178,7 @@ def test_magic_link_alone_then_password_on_postgres(
     _assert_tests_pass(app_env, app, env)
     app_env.run(app, "ruff", "check", ".")
     app_env.run(app, "ruff", "format", "--check", ".")
-    database = empty_database(app_env, app, server, "scaffold_auth_e2e")
+    database = fresh_database(app_env, app, server, "scaffold_auth_e2e")
     app_env.run(app, "alembic", "upgrade", "head", env={"DATABASE_URL": database})
     check = app_env.run(app, "alembic", "check", env={"DATABASE_URL": database})
     assert "No new upgrade operations detected" in check.stdout + check.stderr

@@ -38,6 +38,8 @@ CASES = {
     "app name that is a keyword": (["new", "import"], "is a Python keyword"),
     "app name shadowing the standard library": (["new", "email"], "standard library"),
     "app name shadowing a dependency": (["new", "sqlalchemy"], "would shadow a package"),
+    "app name with an accent": (["new", "Café"], "Try `cafe`."),
+    "app name with a letter Unicode does not decompose": (["new", "straße"], "Try `strasse`."),
     "unknown database": (["new", "x_app", "--db", "mysql"], "mysql"),
     "unknown installer to add": (["new", "x_app", "--install", "payments"], "Unknown installer"),
     "--force with --skip": (["new", "x_app", "--force", "--skip"], "contradict"),
@@ -60,6 +62,68 @@ CASES = {
     "attribute that is a keyword": (["gen", "resource", "Blog.Tag", "from:string"], "keyword"),
     "attribute starting with a digit": (["gen", "resource", "Blog.Tag", "1a:string"], "digit"),
     "enum without values": (["gen", "resource", "Blog.Tag", "kind:enum"], "needs its values"),
+    "index on JSON": (["gen", "resource", "Blog.Tag", "meta:json:index"], "cannot be indexed"),
+    "unique boolean": (["gen", "resource", "Blog.Tag", "ok:boolean:unique"], "no more than 2 rows"),
+    "unique enum": (["gen", "resource", "Blog.Tag", "k:enum:a,b,c:unique"], "no more than 3 rows"),
+    # ... named like what the generated code uses where attributes are bound (issue 18)
+    **{
+        f"attribute named {name}": (["gen", "resource", "Blog.Tag", f"{name}:string"], reason)
+        for name, reason in {
+            "sa": "reaches SQLAlchemy by that name",
+            "mapped_column": "reaches SQLAlchemy by that name",
+            "pydantic": "the schemas' class bodies use that name",
+            "str": "Python's own type of that name",
+            "utcnow": "the timestamps' default",
+            "self": "the model's constructor takes `self` itself",
+            "csrf_token": "send their CSRF token in the field of that name",
+            "json": "pydantic's BaseModel has a method of that name",
+        }.items()
+    },
+    "reference named like SQLAlchemy": (
+        ["gen", "resource", "Blog.Tag", "sa:references:Blog.Post"],
+        "Invalid attribute name `sa`",
+    ),
+    "Alembic's table": (
+        ["gen", "resource", "Blog.Tag", "--table", "alembic_version"],
+        "Alembic records which migrations have run",
+    ),
+    "SQLite's table names": (["gen", "resource", "Blog.Tag", "--table", "sqlite_tags"], "SQLite"),
+    "a table another model has": (
+        ["gen", "resource", "Blog.Entry", "--table", "posts"],
+        "already creates a table of that name",
+    ),
+    "table name that is not ASCII": (
+        ["gen", "resource", "Blog.Tag", "--table", "étiquettes"],
+        "lowercase letters",
+    ),
+    # ... past PostgreSQL's 63 bytes in a name
+    "resource name too long for PostgreSQL": (
+        ["gen", "resource", "Blog." + "Long" * 16],
+        "PostgreSQL allows 63 in a name",
+    ),
+    "domain name too long for PostgreSQL": (
+        ["gen", "resource", "Long" * 16 + ".Post"],
+        "PostgreSQL allows 63 in a name",
+    ),
+    "table too long for PostgreSQL": (
+        ["gen", "resource", "Blog.T" + "a" * 62],  # 63 characters, and its plural 64
+        "64 characters long, and PostgreSQL allows 63 in a name. Pass a shorter one with --table",
+    ),
+    "--table too long for PostgreSQL": (
+        ["gen", "resource", "Blog.Tag", "--table", "t" * 64],
+        "it is 64 characters long, and PostgreSQL allows 63 in a name. Choose a shorter one",
+    ),
+    "attribute too long for PostgreSQL": (
+        ["gen", "resource", "Blog.Tag", "a" * 64 + ":string"],
+        "PostgreSQL allows 63 in a name",
+    ),
+    "reference whose column is too long": (
+        ["gen", "resource", "Blog.Tag", "p" * 61 + ":references:Blog.Post"],
+        f"its column `{'p' * 61}_id` would be 64 characters long",
+    ),
+    # ... not ASCII: the suggestion keeps the letters
+    "resource name with an accent": (["gen", "resource", "Blog.Café"], "(e.g. Cafe)"),
+    "domain name with accents": (["gen", "domain", "Ünï"], "(e.g. Uni)"),
     "default of the wrong type": (
         ["gen", "resource", "Blog.Tag", "rank:integer:default=high"],
         "Invalid default `high`",

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_scaffold
-from tests.support.apps import AppEnvironment, empty_database, redis_server
+from tests.support.apps import AppEnvironment, fresh_database, redis_server
 
 pytestmark = pytest.mark.slow
 
@@ -201,7 +201,7 @@ def broker(
         return redis_url
     server = request.getfixturevalue("postgres").replace("postgresql://", "postgresql+psycopg://")
     app_env.run(app, "pip", "install", "--quiet", "psycopg[binary]>=3.2")  # Huey's PostgreSQL
-    return empty_database(app_env, app, server, "scaffold_jobs_e2e")
+    return fresh_database(app_env, app, server, "scaffold_jobs_e2e")
 
 
 def test_two_workers_do_each_job_once_and_retry_a_failing_one_until_it_is_recorded(
@@ -255,7 +255,7 @@ def test_an_app_on_postgres_with_auth_then_jobs_passes_its_tests(
     result = app_env.run(app, "pytest", "-q", "-p", "no:cacheprovider", env=env)
     assert re.search(r"\b\d+ passed\b", result.stdout), result.stdout
     assert " failed" not in result.stdout and " error" not in result.stdout, result.stdout
-    database = empty_database(app_env, app, server, "scaffold_jobs_models")
+    database = fresh_database(app_env, app, server, "scaffold_jobs_models")
     app_env.run(app, "alembic", "upgrade", "head", env={"DATABASE_URL": database})
     check = app_env.run(app, "alembic", "check", env={"DATABASE_URL": database})
     assert "No new upgrade operations detected" in check.stdout + check.stderr

@@ -144,8 +144,9 @@ def test_references_get_a_foreign_key_an_index_and_a_relationship(tmp_path: Path
     assert "if TYPE_CHECKING:\n    from shop.accounts.user import User\n" in model
     assert 'sa.ForeignKey("users.id", ondelete="CASCADE"),\n        index=True,' in model
     assert 'sa.ForeignKey("users.id", ondelete="SET NULL"),\n        index=True,' in model
-    assert 'author: Mapped["User"] = relationship()' in model
-    assert 'editor: Mapped["User | None"] = relationship()' in model
+    # Two references to one model: each relationship names its foreign key.
+    assert 'author: Mapped["User"] = relationship(foreign_keys="Post.author_id")' in model
+    assert 'editor: Mapped["User | None"] = relationship(foreign_keys="Post.editor_id")' in model
     [path] = _migrations(project)
     migration = _created(project, path)
     assert 'name=op.f("fk_posts_author_id_users")' in migration
@@ -417,6 +418,22 @@ def test_a_model_may_be_called_like_what_its_modules_import() -> None:
     assert "tracking_session = Session(**(values | overrides))" in factories
 
 
+def test_attributes_named_like_the_types_the_model_imports() -> None:
+    """A class body sees its attributes first: after `date: Mapped[date]`, a later `date` is the
+    attribute. The model then imports those types another way (the app's tests are in
+    test_resource_e2e.py and test_properties.py)."""
+    names = ["date:date", "dt:string", "datetime:datetime", "uuid:uuid", "on:date"]
+    model = _created(_resource(_app(), "Events.Meeting", *names), "src/shop/events/meeting.py")
+
+    assert "import datetime as dt_\n" in model and "from uuid import UUID, uuid4\n" in model
+    assert "    date: Mapped[dt_.date | None] = mapped_column(sa.Date)\n" in model
+    assert "    on: dt_.date | None = None\n" in model
+    assert "    inserted_at: dt_.datetime\n" in model
+    assert "primary_key=True, default=uuid4)" in model and "id: UUID\n" in model
+    assert "meeting_id: UUID) -> Meeting | None:" in model
+    assert "uuid." not in model and "from datetime" not in model
+
+
 def test_a_second_model_with_the_same_class_name_is_refused(tmp_path: Path) -> None:
     app = _write(_resource(_app(tmp_path), "Accounts.User", "email:string"))
     with pytest.raises(UsageError, match="already has a model named User"):
@@ -513,6 +530,119 @@ def test_common_names_are_accepted(empty_app: Path, tmp_path: Path, name: str) -
         assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
+# Files the user changed by hand ----------------------------------------------------------------
+
+
+def _copy(empty_app: Path, tmp_path: Path) -> Path:
+    return shutil.copytree(empty_app, tmp_path / "shop")
+
+
+def _gen(app: Path, *args: str) -> subprocess.CompletedProcess:
+    return run_scaffold("gen", "resource", *args, "--yes", cwd=app)
+
+
+def test_a_byte_order_mark_stays_where_files_are_edited(empty_app: Path, tmp_path: Path) -> None:
+    app = _copy(empty_app, tmp_path)
+    bom = b"\xef\xbb\xbf"
+    for name in ("web/router.py", "models.py"):
+        path = app / "src/shop" / name
+        path.write_bytes(bom + path.read_bytes())
+
+    made = _gen(app, "Blog.Post", "title:string")
+    model = app / "src/shop/blog/post.py"
+    model.write_bytes(bom + model.read_bytes())  # a referenced model is read as well
+    referencing = _gen(app, "Blog.Note", "post:references:Blog.Post")
+
+    assert made.returncode == 0 and referencing.returncode == 0, referencing.stderr
+    router = (app / "src/shop/web/router.py").read_bytes()
+    assert router.startswith(bom + b'"""') and b"router.include_router(blog_pages.router)" in router
+    models = (app / "src/shop/models.py").read_bytes()
+    assert models.startswith(bom + b'"""') and b'"Note"' in models
+
+
+def test_a_router_py_without_router_stops_with_the_edit_to_make(
+    empty_app: Path, tmp_path: Path
+) -> None:
+    app = _copy(empty_app, tmp_path)
+    for name in ("web/router.py", "main.py"):  # renamed where it is defined and used
+        path = app / "src/shop" / name
+        path.write_text(path.read_text().replace("router", "app_router"))
+    before = _listing(app)
+
+    result = _gen(app, "Blog.Post", "title:string")
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "src/shop/web/router.py: could not find `router` at module level" in result.stderr
+    assert "router.include_router(blog_pages.router)" in result.stderr
+    assert "Traceback" not in result.stderr and _listing(app) == before
+
+
+def test_names_go_into_all_in_its_own_quotes(empty_app: Path, tmp_path: Path) -> None:
+    app = _copy(empty_app, tmp_path)
+    models = app / "src/shop/models.py"
+    models.write_text(models.read_text().replace('["Base"]', "['Base']"))
+
+    assert _gen(app, "Blog.Post", "title:string").returncode == 0
+    again = _gen(app, "Blog.Post", "title:string")
+
+    assert "__all__ = ['Base', 'Post']\n" in models.read_text()
+    assert again.returncode == 0 and again.stdout.strip() == "No changes"
+
+
+@pytest.mark.parametrize(
+    ("path", "names"),
+    [
+        ("src/shop/web/forms.py", "`Form`, `Values`, `errors`"),
+        ("tests/pages.py", "`form_token`"),
+    ],
+)
+def test_a_shared_helper_with_other_content_stops_the_run(
+    empty_app: Path, tmp_path: Path, path: str, names: str
+) -> None:
+    """Such a file is the user's: scaffold neither skips it silently (the code that imports from
+    it would not import) nor overwrites it, unless told to with --force."""
+    app = _copy(empty_app, tmp_path)
+    mine = '"""My own helpers."""\n\n\ndef helper() -> int:\n    return 1\n'
+    (app / path).parent.mkdir(parents=True, exist_ok=True)
+    (app / path).write_text(mine)
+    before = _listing(app)
+
+    refused = _gen(app, "Blog.Post", "title:string")
+
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert f"{path} exists, but does not define {names}, which the code of Blog.Post" in (
+        refused.stderr
+    )
+    assert "pass --force to replace the file" in refused.stderr and _listing(app) == before
+    forced = _gen(app, "Blog.Post", "title:string", "--force")
+    assert forced.returncode == 0, forced.stdout + forced.stderr
+    assert "def helper" not in (app / path).read_text()
+
+
+def test_a_shared_helper_that_does_not_parse_stops_the_run(empty_app: Path, tmp_path: Path) -> None:
+    app = _copy(empty_app, tmp_path)
+    (app / "tests/pages.py").write_text("def form_token(:\n")
+
+    refused = _gen(app, "Blog.Post", "title:string")
+
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "tests/pages.py exists, but is not valid Python (line 1)" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+
+def test_a_shared_helper_the_user_edited_is_kept(empty_app: Path, tmp_path: Path) -> None:
+    app = _copy(empty_app, tmp_path)
+    assert _gen(app, "Blog.Post", "title:string").returncode == 0
+    forms = app / "src/shop/web/forms.py"
+    edited = forms.read_text().replace("This field is required.", "Ce champ est obligatoire.")
+    forms.write_text(edited)
+
+    made = _gen(app, "Blog.Note", "body:text", "post:references:Blog.Post")
+
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "forms.py" not in made.stdout and forms.read_text() == edited
+
+
 def test_the_cli_generates_then_says_no_changes(cli_app: Path) -> None:
     args = ["gen", "resource", "Shop.Product", *EVERY_TYPE, "--yes"]
     made = run_scaffold(*args, cwd=cli_app)
@@ -535,6 +665,8 @@ def test_generated_code_is_ruff_clean_even_with_long_names(tmp_path: Path) -> No
         "originating_warehouse_product:references:Shop.Product:required",
         "countersigned_by_the_warehouse_manager:references:Accounts.User",
         "previous_shipment_line_item_in_sequence:references:Inventory.WarehouseShipmentLineItem",
+        "units_received_at_the_north_dock:enum:a,b:required",  # a long enum class
+        "units_seen_at_the_north_dock:enum:a,b:default=b",
     ]
     app = _write(
         _resource(app, "Inventory.WarehouseShipmentLineItem", *long_name, primary_key="uuid7")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_scaffold
-from tests.support.apps import AppEnvironment
+from tests.support.apps import AppEnvironment, fresh_database
 
 pytestmark = pytest.mark.slow
 
@@ -156,6 +156,29 @@ COMMON_NAMES = [
     ["Catalog.Thing2", "label:string"],
     ["Catalog.Thing10", "label:string"],
     ["Shop.Basket", "a:references:Catalog.Thing2", "b:references:Catalog.Thing10"],
+    # Attributes named like the types the model imports, the locals, fixtures and template
+    # variables of the generated code; and two references to one model.
+    [
+        "Events.Meeting",
+        "date:date:required",
+        "dt:date",
+        "datetime:datetime",
+        "uuid:uuid",
+        "type:string",
+        "session:string",
+        "request:string",
+        "values:text",
+        "errors:string",
+        "value:integer",
+        "client:string",
+        "n:integer",
+        "enum:string",
+        "orm:string",
+        "cls:string",
+        "next:string",
+        "host:references:Net.Client:required",
+        "guest:references:Net.Client",
+    ],
 ]
 
 
@@ -271,28 +294,15 @@ def test_a_person_manages_posts_in_a_browser(app: Path, base_url: str, browser) 
 # PostgreSQL --------------------------------------------------------------------------------------
 
 
-def _fresh_database(app_env: AppEnvironment, app: Path, server: str, name: str) -> str:
-    url = server.replace("postgresql://", "postgresql+psycopg://")
-    script = (
-        "from sqlalchemy import create_engine, text\n"
-        f"engine = create_engine({url + '/postgres'!r}, isolation_level='AUTOCOMMIT')\n"
-        "with engine.connect() as c:\n"
-        f"    c.execute(text('DROP DATABASE IF EXISTS {name} WITH (FORCE)'))\n"
-        f"    c.execute(text('CREATE DATABASE {name}'))\n"
-    )
-    app_env.run(app, "python", "-c", script)
-    return f"{url}/{name}"
-
-
 def test_on_postgres_the_tests_pass_and_the_migrations_agree(
     tmp_path_factory: pytest.TempPathFactory, app_env: AppEnvironment, postgres: str
 ) -> None:
     app = _make_app(tmp_path_factory.mktemp("resources-pg"), "pg_blog", "--db", "postgres")
     app_env.install(app)
 
-    test_url = _fresh_database(app_env, app, postgres, "pg_blog_test")
+    test_url = fresh_database(app_env, app, postgres, "pg_blog_test")
     _assert_tests_pass(app_env, app, env={"TEST_DATABASE_URL": test_url})
-    migrate_url = _fresh_database(app_env, app, postgres, "pg_blog_migrate")
+    migrate_url = fresh_database(app_env, app, postgres, "pg_blog_migrate")
     _assert_migrations_agree(app_env, app, env={"DATABASE_URL": migrate_url})
     app_env.run(app, "alembic", "downgrade", "base", env={"DATABASE_URL": migrate_url})
     app_env.run(app, "ruff", "check", ".")

@@ -6,6 +6,7 @@ import builtins
 import keyword
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass
 
 from scaffold.errors import UsageError
@@ -23,9 +24,24 @@ _TAKEN = frozenset(
 )  # fmt: skip
 
 
+# Latin letters that Unicode does not decompose into an ASCII letter and an accent.
+_LETTERS = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l",
+     "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th"}
+)  # fmt: skip
+
+
+def _ascii_letters(text: str) -> str:
+    """`Café` -> `Cafe`, `Ünï` -> `Uni`: accents dropped, so that a suggestion keeps the word
+    (characters with no ASCII form, such as CJK, are dropped)."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+    return decomposed.encode("ascii", "ignore").decode("ascii")
+
+
 def suggest_package_name(name: str) -> str:
-    """`My-App` -> `my_app`: what the user probably meant."""
-    suggestion = re.sub(r"[^a-z0-9_]+", "_", name.strip().lower()).strip("_")
+    """`My-App` -> `my_app`, `Café` -> `cafe`: what the user probably meant."""
+    words = _ascii_letters(name.strip()).lower()
+    suggestion = re.sub(r"[^a-z0-9_]+", "_", words).strip("_")
     if suggestion and suggestion[0].isdigit():
         suggestion = "app_" + suggestion
     return suggestion or "my_app"
@@ -73,6 +89,10 @@ _IRREGULAR = {
     "goose": "geese", "tooth": "teeth", "foot": "feet", "ox": "oxen", "leaf": "leaves",
 }  # fmt: skip
 _UNCOUNTABLE = frozenset({"news", "series", "species", "equipment", "information", "data"})
+
+# PostgreSQL's limit on the length of a name (of a table, column, index...), in bytes. Every
+# name scaffold makes is ASCII, so it is also a number of characters.
+MAX_IDENTIFIER = 63
 
 # Modules every app has: a domain or resource by these names would clash with them.
 APP_MODULES = frozenset(
@@ -181,8 +201,15 @@ def _camel_problem(text: str, what: str) -> str | None:
     if text[0].isdigit():
         return "a name cannot start with a digit"
     if not _CAMEL.match(text):
-        return f"use CamelCase letters and digits, starting with a capital (e.g. {_camel(text)})"
+        example = _camel(text)
+        hint = f" (e.g. {example})" if example else ""
+        return f"use CamelCase letters and digits, starting with a capital{hint}"
     lowered = snake(text)
+    if len(lowered) > MAX_IDENTIFIER:
+        return (
+            f"`{lowered}` is {len(lowered)} characters long, and it names tables, modules and "
+            f"folders: PostgreSQL allows {MAX_IDENTIFIER} in a name"
+        )
     if keyword.iskeyword(lowered) or keyword.issoftkeyword(lowered):
         return f"`{lowered}` is a Python keyword"
     if lowered in _BUILTINS or lowered in sys.stdlib_module_names:
@@ -191,5 +218,5 @@ def _camel_problem(text: str, what: str) -> str | None:
 
 
 def _camel(text: str) -> str:
-    parts = re.split(r"[^A-Za-z0-9]+", text)
-    return "".join(part[:1].upper() + part[1:] for part in parts if part) or "Post"
+    parts = re.split(r"[^A-Za-z0-9]+", _ascii_letters(text))
+    return "".join(part[:1].upper() + part[1:] for part in parts if part)

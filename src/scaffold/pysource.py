@@ -7,6 +7,7 @@ exploded (its "magic trailing comma"), so the output is stable whatever the name
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -53,10 +54,20 @@ def line(prefix: str, code: str | Call, indent: int = 0, suffix: str = "") -> st
     indent += len(prefix) - len(stripped)
     head = f"{stripped}{code.func}(" if isinstance(code, Call) else ""
     if head and stripped.endswith("= ") and indent + len(head) > LINE_LENGTH:
+        space = " " * indent
+        subscript = _ANNOTATED.fullmatch(stripped)
+        if subscript and indent + len(stripped) + 1 > LINE_LENGTH:
+            # Not even `name: Mapped[X] = (` fits: ruff format splits the annotation's brackets.
+            name, inner = subscript[1], subscript[2]
+            after = render(code, indent, "] = ", suffix)
+            return f"{space}{name}[\n{space}    {inner}\n{space}{after}"
         # Not even `name = call(` fits: ruff format puts the value in parentheses below.
         inner = " " * (indent + 4) + render(code, indent + 4)
-        return f"{' ' * indent}{stripped}(\n{inner}\n{' ' * indent}){suffix}"
+        return f"{space}{stripped}(\n{inner}\n{space}){suffix}"
     return " " * indent + render(code, indent, stripped, suffix)
+
+
+_ANNOTATED = re.compile(r"(\w+: [\w.]+)\[(.+)\] = ")  # `name: Mapped[X] = `
 
 
 def comprehension(
@@ -153,6 +164,8 @@ def text(prefix: str, value: str, indent: int = 0) -> str:
     one_line = f"{prefix}{quote(value)}"
     if indent + len(one_line) <= LINE_LENGTH:
         return " " * indent + one_line
+    if indent + 4 + len(quote(value)) <= LINE_LENGTH:  # ruff format's choice: one line inside
+        return f"{' ' * indent}{prefix}(\n{' ' * (indent + 4)}{quote(value)}\n{' ' * indent})"
     width = LINE_LENGTH - indent - 4 - 2
     chunks, current = [], ""
     for word in value.split(" "):

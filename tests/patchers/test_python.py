@@ -615,6 +615,32 @@ def test_an_element_laid_out_differently_is_already_there() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("__all__ = ['Post']\n", "__all__ = ['Post', 'Tag']\n"),
+        (
+            "__all__ = [\n    'Post',  # why\n]\n",
+            "__all__ = [\n    'Post',  # why\n    'Tag',\n]\n",
+        ),
+        ("__all__ = ['Post', \"Note\"]\n", '__all__ = [\'Post\', "Note", "Tag"]\n'),  # the last's
+        ("__all__ = []\n", '__all__ = ["Tag"]\n'),
+    ],
+)
+def test_a_string_goes_in_the_quotes_of_the_list(before: str, after: str) -> None:
+    assert_edit(AppendToList("__all__", '"Tag"'), before, after)
+
+
+def test_a_string_in_other_quotes_is_already_there() -> None:
+    source = "__all__ = ['Post', 'Tag']\n"
+    assert apply_edits(source, [AppendToList("__all__", '"Tag"')]) == source
+
+
+def test_a_string_that_holds_the_lists_quote_keeps_its_own() -> None:
+    edit = AppendToList("notes", '"it\'s"')
+    assert_edit(edit, "notes = ['a']\n", "notes = ['a', \"it's\"]\n")
+
+
 def test_append_to_a_missing_list() -> None:
     error = assert_fails(AppendToList("__all__", '"Post"'), '__all__ = ("Tag",)\n')
     assert error.problem == "could not find a list assigned to `__all__`"
@@ -721,6 +747,8 @@ def test_statement_with_a_missing_anchor_or_a_one_line_body() -> None:
 
 def test_module_statement_goes_after_the_last_anchor() -> None:
     before = """\
+        from my_app.web import auth, posts, users
+
         router = APIRouter()
         router.include_router(users.router)  # users
         router.include_router(auth.router)
@@ -728,6 +756,8 @@ def test_module_statement_goes_after_the_last_anchor() -> None:
         # Done.
     """
     after = """\
+        from my_app.web import auth, posts, users
+
         router = APIRouter()
         router.include_router(users.router)  # users
         router.include_router(auth.router)
@@ -752,6 +782,39 @@ def test_module_statement_goes_at_the_end_two_lines_after_a_def() -> None:
         app = create_app()
     """
     assert_edit(EnsureModuleStatement("app = create_app()"), before, after)
+
+
+def test_module_statement_needs_the_names_it_uses() -> None:
+    # The user renamed `router`: appending `router.include_router(...)` would be a NameError.
+    source = "from my_app.web import posts\n\napi_router = APIRouter()\n"
+    edit = EnsureModuleStatement("router.include_router(posts.router)")
+    error = assert_fails(edit, source)
+    assert error.problem == (
+        "could not find `router` at module level, which `router.include_router(posts.router)` "
+        "uses: renamed, or defined elsewhere?"
+    )
+    assert error.manual == (
+        "At module level (with your own name for `router`), add:\n"
+        "    router.include_router(posts.router)"
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "if DEBUG:\n    router = A()\nelse:\n    router = B()\n",
+        "try:\n    from a import router\nexcept ImportError:\n    router = None\n",
+        "with opened() as router:\n    pass\n",
+        "for router in routers:\n    pass\n",
+        "from my_app.routing import *\n",  # binds what it binds: scaffold cannot tell
+        "def router():\n    pass\n",
+    ],
+)
+def test_module_statement_finds_its_names_where_the_module_binds_them(source: str) -> None:
+    statement = "router.include_router(sorted(p, key=lambda r: r.name)[0])"
+    edit = EnsureModuleStatement(statement)
+    result = apply_edits("import p\n" + source, [edit])
+    assert isinstance(result, str) and result.endswith(statement + "\n")
 
 
 def test_module_statement_with_a_missing_anchor() -> None:
@@ -1101,3 +1164,31 @@ def test_remove_import_leaves_other_modules_and_aliases_alone() -> None:
 )
 def test_remove_from_list_takes_the_element_out_keeping_the_layout(before: str, after: str) -> None:
     assert_edit(RemoveFromList("__all__", '"b"'), before, after)
+
+
+@pytest.mark.parametrize("before", ["__all__ = ['a', 'b']\n", "__all__ = ['b', \"a\"]\n"])
+def test_remove_from_list_finds_a_string_in_other_quotes(before: str) -> None:
+    result = apply_edits(before, [RemoveFromList("__all__", '"b"')])
+    assert isinstance(result, str) and "b" not in result
+
+
+# A byte-order mark
+
+
+def test_a_byte_order_mark_stays() -> None:
+    source = '\ufeff"""The router."""\r\n\r\nrouter = APIRouter()\r\n'
+    edits = [
+        EnsureImport("my_app.web", "blog"),
+        EnsureModuleStatement("router.include_router(blog.router)"),
+    ]
+    result = apply_edits(source, edits)
+    assert result == (
+        '\ufeff"""The router."""\r\n\r\nfrom my_app.web import blog\r\n\r\n'
+        "router = APIRouter()\r\nrouter.include_router(blog.router)\r\n"
+    )
+    assert isinstance(result, str) and apply_edits(result, edits) == result
+
+
+def test_a_syntax_error_after_a_byte_order_mark_is_on_its_line() -> None:
+    error = apply_edits("\ufeffx = 1\ndef broken(:\n", [EnsureImport("os")])
+    assert isinstance(error, PatchError) and error.line == 2

@@ -68,12 +68,16 @@ class AppEnvironment:
         module: str,
         env: dict[str, str] | None = None,
         log: Path | None = None,
+        workers: int = 1,
     ) -> Iterator[str]:
-        """The app under uvicorn, as the README starts it; yields its base URL. Its output
-        (the access log among it) goes to `log`: a file, never a pipe that could fill up."""
+        """The app under uvicorn, as the README starts it (with `workers` processes); yields
+        its base URL. Its output (the access log among it) goes to `log`: a file, never a pipe
+        that could fill up."""
         log = log or app.parent / f"{app.name}-server.log"
         port = free_port()
         command = [str(self.bin / "uvicorn"), "--factory", f"{module}.main:create_app"]
+        if workers > 1:
+            command += ["--workers", str(workers)]
         with log.open("w") as output:
             server = subprocess.Popen(
                 [*command, "--port", str(port)],
@@ -142,19 +146,20 @@ def redis_server() -> Iterator[str | None]:
         server.wait(timeout=10)
 
 
-def empty_database(app_env: AppEnvironment, app: Path, server: str, name: str) -> str:
-    """The URL of a new, empty database `name` on the PostgreSQL `server` (a SQLAlchemy URL,
-    postgresql+psycopg://...), made with the app's own SQLAlchemy."""
+def fresh_database(app_env: AppEnvironment, app: Path, server: str, name: str) -> str:
+    """The SQLAlchemy URL (postgresql+psycopg://...) of database `name` on the PostgreSQL
+    `server` (either URL form), new and empty, made with the app's own driver."""
+    url = server.replace("postgresql://", "postgresql+psycopg://")
     script = (
         "import sys\n"
         "import sqlalchemy as sa\n"
         "engine = sa.create_engine(sys.argv[1] + '/postgres', isolation_level='AUTOCOMMIT')\n"
         "with engine.connect() as connection:\n"
-        f"    connection.execute(sa.text('DROP DATABASE IF EXISTS {name}'))\n"
+        f"    connection.execute(sa.text('DROP DATABASE IF EXISTS {name} WITH (FORCE)'))\n"
         f"    connection.execute(sa.text('CREATE DATABASE {name}'))\n"
     )
-    app_env.run(app, "python", "-c", script, server)
-    return f"{server}/{name}"
+    app_env.run(app, "python", "-c", script, url)
+    return f"{url}/{name}"
 
 
 def postgres_available(url: str) -> bool:

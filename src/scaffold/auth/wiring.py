@@ -194,6 +194,12 @@ def wire_core(project: Project, app: str) -> None:
         },
     )
     ensure_settings(project, app, [("rate_limit_url", RATE_LIMIT_SETTING)])
+    if "health_checks" not in (project.read(f"src/{app}/main.py") or "health_checks"):
+        project.warn(
+            f"src/{app}/main.py: its health() does not read app.state.health_checks (an app "
+            "made by an older scaffold), so /health will not report the rate-limit counters' "
+            "store. The health() of a new app (`scaffold new`) shows the change to make."
+        )
     project.patch_python(
         f"src/{app}/main.py",
         *(EnsureImport(f"{app}.{module}", name, first_party=first_party) for module, name in MAIN),
@@ -201,6 +207,13 @@ def wire_core(project: Project, app: str) -> None:
             "create_app",
             "app.state.rate_limiter = "
             "make_rate_limiter(settings.rate_limit_url, app.state.session_factory)",
+            before="app.add_middleware(",
+        ),
+        # /health reports the counters' store (apps made before health checks get the dict).
+        EnsureStatement("create_app", "app.state.health_checks = {}", before="app.state.rate_"),
+        EnsureStatement(
+            "create_app",
+            'app.state.health_checks["rate_limits"] = app.state.rate_limiter.reachable',
             before="app.add_middleware(",
         ),
         EnsureStatement(

@@ -16,6 +16,7 @@ from typing import Any
 from scaffold import Option, Project, UsageError, installer, migrations
 from scaffold.naming import ResourceName, snake
 from scaffold.patchers.python import (
+    BOM,
     AppendToList,
     Edit,
     EnsureFunction,
@@ -59,14 +60,15 @@ def resource(project: Project, options: Mapping[str, Any]) -> None:
     _refuse_a_second_class(project, r)
     owned = files.owned(r)
     existing = project.read(r.model_path)
+    if existing is None:
+        _refuse_a_second_table(project, r)
     changed = existing is not None and existing != owned[r.model_path]
     if changed and not project.force:
         project.issue(_exists_message(r))
         return
     if not project.exists(domain_package(project, r.name.domain)):
         project.compose("domain", name=r.name.domain)
-    for path, content in files.shared(r).items():
-        project.create_file(path, content, on_exists="skip")
+    _shared(project, r, owned, force=options["force"])
     # Files of a resource made before are the user's: only --force overwrites them.
     on_exists = "overwrite" if project.force else "skip" if existing else "conflict"
     for path, content in owned.items():
@@ -106,7 +108,7 @@ def _refuse_a_second_class(project: Project, r: Resource) -> None:
     """Model class names are app-wide (relationships and models.py name classes alone)."""
     source = project.read(f"src/{r.app}/models.py") or ""
     try:
-        tree = ast.parse(source)
+        tree = ast.parse(source.removeprefix(BOM))
     except SyntaxError:
         return  # patching models.py reports it, with its line
     for node in tree.body:
@@ -118,6 +120,78 @@ def _refuse_a_second_class(project: Project, r: Resource) -> None:
                 "SQLAlchemy finds related models by class name, so two models cannot share "
                 f"one. Give {r.name} another name."
             )
+
+
+def _shared(project: Project, r: Resource, owned: Mapping[str, str], *, force: bool) -> None:
+    """The helper modules the resource's code imports (web/forms.py, tests/pages.py...). One
+    that exists is the user's, and is kept if it defines what the code imports from it; if it
+    lacks any of that, the app would not import: the run stops, unless --force replaces it."""
+    for path, content in files.shared(r).items():
+        current = project.read(path)
+        if current is None or current == content:
+            project.create_file(path, content)
+            continue
+        lacks = _lacks(current, files.imported_from(path, owned.values()), r)
+        if lacks and force:
+            project.create_file(path, content, on_exists="overwrite")
+        elif lacks:
+            project.issue(
+                f"{path} exists, but {lacks}: that code would not import. Add what is missing "
+                "(`--dry-run --force` shows the file as scaffold writes it), or pass --force to "
+                "replace the file with scaffold's, then run the command again."
+            )
+
+
+def _lacks(source: str, wanted: set[str], r: Resource) -> str | None:
+    """What a module lacks of the names `wanted` from it, in words (None: nothing)."""
+    broken = None
+    try:
+        missing = sorted(wanted - _defined(source))
+    except SyntaxError as error:
+        missing, broken = sorted(wanted), error.lineno
+    if not missing:
+        return None
+    names = ", ".join(f"`{name}`" for name in missing)
+    if broken is not None:
+        return f"is not valid Python (line {broken}), and the code of {r.name} imports {names}"
+    return f"does not define {names}, which the code of {r.name} imports from it"
+
+
+def _defined(source: str) -> set[str]:
+    """The names a module binds at its top level (SyntaxError if it does not parse)."""
+    found: set[str] = set()
+    for statement in ast.parse(source.removeprefix(BOM)).body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            found.add(statement.name)
+            continue
+        for node in ast.walk(statement):  # also what `if`, `try` and `with` blocks bind
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                found.add(node.name)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                found.add(node.id)
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                found |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+    return found
+
+
+_CREATE_TABLE = re.compile(r"\bop\.create_table\(\s*['\"]([^'\"]+)['\"]")
+_DROP_TABLE = re.compile(r"\bop\.drop_table\(\s*['\"]([^'\"]+)['\"]")
+
+
+def _refuse_a_second_table(project: Project, r: Resource) -> None:
+    """A new resource's table is not one the migrations already make (auth's `users`, say):
+    two models cannot share a table. The migrations are read for their heads anyway."""
+    count, where = 0, ""
+    for path in project.list_files(migrations.VERSIONS):
+        upgrade = (project.read(path) or "").partition("def downgrade")[0]
+        made = _CREATE_TABLE.findall(upgrade).count(r.table)
+        count += made - _DROP_TABLE.findall(upgrade).count(r.table)
+        where = path if made else where
+    if count > 0:
+        raise UsageError(
+            f"Invalid table name `{r.table}`: {where} already creates a table of that name, "
+            "for another model. Pass another name with --table, or give the resource another."
+        )
 
 
 def _exists_message(r: Resource) -> str:
@@ -226,7 +300,7 @@ def _stale(project: Project, path: str, module: str, keep: Sequence[str]) -> lis
     """For --force: what `path` imports from the regenerated `module` that it no longer has
     (an action or an enum dropped), out of its imports and `__all__`."""
     try:
-        tree = ast.parse(project.read(path) or "")
+        tree = ast.parse((project.read(path) or "").removeprefix(BOM))
     except SyntaxError:
         return []  # patching the file reports it, with its line
     imported = {

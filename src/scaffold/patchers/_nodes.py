@@ -5,6 +5,7 @@ the code around it."""
 from __future__ import annotations
 
 import ast
+import builtins
 import functools
 import io
 import re
@@ -151,6 +152,102 @@ def _starts_with(statement: cst.BaseStatement, prefix: str) -> bool:
     return _source(statement).startswith(prefix)
 
 
+# Names a module binds, and names a statement needs.
+
+_BUILTINS = frozenset(dir(builtins))
+
+
+def _bound(body: Sequence[cst.BaseStatement]) -> set[str] | None:
+    """The names `body` binds in its own scope (None: it has `import *`, which binds any):
+    imports, assignments, definitions, also inside `if`, `try`, `with` and loops."""
+    found: set[str] = set()
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for node in statement.body:
+                names = _binds(node)
+                if names is None:
+                    return None
+                found |= names
+            continue
+        if isinstance(statement, cst.FunctionDef | cst.ClassDef):
+            found.add(statement.name.value)
+            continue
+        if isinstance(statement, cst.For | cst.With):
+            found |= _target_names(statement)
+        for block in _blocks(statement):
+            inner = _bound(block)
+            if inner is None:
+                return None
+            found |= inner
+    return found
+
+
+def _binds(node: cst.BaseSmallStatement) -> set[str] | None:
+    if isinstance(node, cst.Import):
+        return {
+            _code(a.asname.name) if a.asname else _code(a.name).split(".")[0] for a in node.names
+        }
+    if isinstance(node, cst.ImportFrom):
+        if isinstance(node.names, cst.ImportStar):
+            return None
+        return {_code(a.asname.name if a.asname else a.name) for a in node.names}
+    targets: list[cst.BaseExpression] = []
+    if isinstance(node, cst.Assign):
+        targets = [t.target for t in node.targets]
+    elif isinstance(node, cst.AnnAssign | cst.AugAssign):
+        targets = [node.target]
+    return {name for target in targets for name in _names_in(target)}
+
+
+def _target_names(statement: cst.For | cst.With) -> set[str]:
+    if isinstance(statement, cst.For):
+        return _names_in(statement.target)
+    return {n for item in statement.items if item.asname for n in _names_in(item.asname.name)}
+
+
+def _names_in(target: cst.BaseExpression) -> set[str]:
+    """The plain names an assignment target binds: `a`, `a, b`, `[a, *b]`."""
+    if isinstance(target, cst.Name):
+        return {target.value}
+    if isinstance(target, cst.Tuple | cst.List):
+        return {n for e in target.elements for n in _names_in(e.value)}
+    if isinstance(target, cst.StarredElement):
+        return _names_in(target.value)
+    return set()
+
+
+def _blocks(statement: cst.BaseStatement) -> list[Sequence[cst.BaseStatement]]:
+    """The blocks of a compound statement that run in its scope: `if`/`elif`/`else`, `try`'s
+    handlers and `finally`, the bodies of loops and `with`."""
+    parts: list[object] = [getattr(statement, "body", None), getattr(statement, "finalbody", None)]
+    parts += [handler.body for handler in getattr(statement, "handlers", ())]
+    orelse = getattr(statement, "orelse", None)
+    while isinstance(orelse, cst.If):  # an elif: its block, then its own orelse
+        parts.append(orelse.body)
+        orelse = orelse.orelse
+    parts.append(orelse)
+    blocks = [part.body if isinstance(part, cst.Else | cst.Finally) else part for part in parts]
+    return [block.body for block in blocks if isinstance(block, cst.IndentedBlock)]
+
+
+def _free_names(code: str) -> list[str]:
+    """The names the statement `code` reads and does not bind anywhere in itself (as a target,
+    a parameter, a definition or an import), builtins aside."""
+    nodes = list(ast.walk(ast.parse(textwrap.dedent(code))))
+    bound = {n.arg for n in nodes if isinstance(n, ast.arg)}
+    bound |= {n.name for n in nodes if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+    bound |= {
+        (a.asname or a.name).split(".")[0]
+        for n in nodes
+        if isinstance(n, ast.Import | ast.ImportFrom)
+        for a in n.names
+    }
+    names = [n for n in nodes if isinstance(n, ast.Name)]
+    bound |= {n.id for n in names if not isinstance(n.ctx, ast.Load)}
+    read = dict.fromkeys(n.id for n in names if isinstance(n.ctx, ast.Load))
+    return [name for name in read if name not in bound and name not in _BUILTINS]
+
+
 # Comparing code.
 
 _LAYOUT = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT}
@@ -189,6 +286,15 @@ def _key(code: str) -> tuple[str, ...]:
     # A trailing comma is layout too: it is what splits `f(a)` over lines.
     pairs = zip(tokens, [*tokens[1:], ""], strict=True)
     return tuple(t for t, after in pairs if not (t == "," and after in _CLOSING))
+
+
+def _element_key(code: str) -> tuple[str, ...]:
+    """An element's code whatever its layout, and a plain string whatever its quotes: `'Post'`
+    is `"Post"`."""
+    code = code.strip()
+    if _ONE_STRING.fullmatch(code) and code[0] == "'":
+        code = f'"{code[1:-1]}"'
+    return _key(code)
 
 
 # Changing things.
@@ -248,6 +354,18 @@ def _without(items: Sequence[_Item], index: int) -> list[_Item]:
     if rest and index == len(items) - 1:
         rest[-1] = rest[-1].with_changes(comma=items[-1].comma)
     return rest
+
+
+def _quoted_like(node: cst.List, value: cst.BaseExpression) -> cst.BaseExpression:
+    """`value`, a plain string, in the quotes of the list's last string (if it has one)."""
+    strings = [e.value.value for e in node.elements if isinstance(e.value, cst.SimpleString)]
+    if not strings or not isinstance(value, cst.SimpleString):
+        return value
+    quote, text = strings[-1][-1], value.value
+    inside = text[1:-1]
+    if not _ONE_STRING.fullmatch(text) or text[0] == quote or quote in inside:
+        return value
+    return value.with_changes(value=f"{quote}{inside}{quote}")
 
 
 def _add_element(node: cst.List, element: cst.Element) -> cst.List:

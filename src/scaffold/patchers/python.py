@@ -24,13 +24,16 @@ from scaffold.patchers._nodes import (
     _alias_is,
     _alone,
     _assigned_list,
+    _bound,
     _code,
     _contains,
     _defines,
     _dict_key,
+    _element_key,
     _ensure_definition,
     _find_definition,
     _FirstCall,
+    _free_names,
     _from_module,
     _function,
     _holder,
@@ -40,6 +43,7 @@ from scaffold.patchers._nodes import (
     _is_import,
     _key,
     _manual,
+    _quoted_like,
     _replace,
     _starts_with,
     _statement,
@@ -51,18 +55,23 @@ from scaffold.pysource import LINE_LENGTH
 Edit: TypeAlias = Callable[[cst.Module], cst.Module | PatchError]
 
 
+BOM = "\ufeff"  # a UTF-8 byte-order mark, as the text of a file read as UTF-8 starts with it
+
+
 def apply_edits(source: str, edits: Sequence[Edit]) -> str | PatchError:
-    """Apply `edits` in order to `source`; the first `PatchError` stops the run."""
+    """Apply `edits` in order to `source`; the first `PatchError` stops the run. A byte-order
+    mark the file starts with stays (libcst would drop it)."""
+    code = source.removeprefix(BOM)
     try:
-        module = cst.parse_module(source)
+        module = cst.parse_module(code)
     except cst.ParserSyntaxError as error:
-        return _syntax_error(source, error)
+        return _syntax_error(code, error)
     for edit in edits:
         result = edit(module)
         if isinstance(result, PatchError):
             return result
         module = result
-    return module.code
+    return source[: len(source) - len(code)] + module.code
 
 
 @dataclass(frozen=True)
@@ -126,7 +135,8 @@ class EnsureImport:
 
 @dataclass(frozen=True)
 class AppendToList:
-    """Add the expression `element` to the list assigned to `target`."""
+    """Add the expression `element` to the list assigned to `target`. A string goes in the
+    quotes the list's strings use; one the list has in other quotes is already there."""
 
     target: str
     element: str
@@ -142,10 +152,13 @@ class AppendToList:
         if assigned is None:
             return PatchError(f"could not find a list assigned to `{self.target}`{inside}", manual)
         line, found = assigned
-        key = _key(self.element)
-        if any(isinstance(e, cst.Element) and _key(_code(e.value)) == key for e in found.elements):
+        key = _element_key(self.element)
+        if any(
+            isinstance(e, cst.Element) and _element_key(_code(e.value)) == key
+            for e in found.elements
+        ):
             return module
-        element = cst.Element(cst.parse_expression(self.element))
+        element = cst.Element(_quoted_like(found, cst.parse_expression(self.element)))
         top = _holder(module, self.function) if self.function else line
         return _replace(module, found, _add_element(found, element), top)
 
@@ -219,14 +232,24 @@ class EnsureModuleStatement:
         statement = _statement(self.statement)
         if _contains(module.body, statement):
             return module
+        where = f"At module level, after `{self.after}`" if self.after else "At module level"
+        manual = _manual(where, self.statement)
         index = len(module.body)
         if self.after is not None:
             after = self.after
             anchors = [i for i, s in enumerate(module.body) if _starts_with(s, after)]
             if not anchors:
-                manual = _manual(f"At module level, after `{after}`", self.statement)
                 return PatchError(f"could not find a statement starting with `{after}`", manual)
             index = anchors[-1] + 1
+        # `router.include_router(...)` where nothing is called `router` (renamed, say) would
+        # be a NameError: a missing anchor like any other.
+        bound = _bound(module.body)
+        missing = [n for n in _free_names(self.statement) if bound is not None and n not in bound]
+        if missing:
+            names = ", ".join(f"`{name}`" for name in missing)
+            manual = _manual(f"At module level (with your own name for {names})", self.statement)
+            problem = f"could not find {names} at module level, which `{self.statement}` uses"
+            return PatchError(f"{problem}: renamed, or defined elsewhere?", manual)
         blank = 2 if index and _is_definition(module.body[index - 1]) else 0
         return _insert_top_level(module, index, statement, blank)
 
@@ -398,7 +421,7 @@ class RemoveImport:
 @dataclass(frozen=True)
 class RemoveFromList:
     """No `element` in the list assigned to `target` at module level (compared as code,
-    whatever its layout). Nothing to remove is no change."""
+    whatever its layout and a string's quotes). Nothing to remove is no change."""
 
     target: str
     element: str
@@ -408,10 +431,10 @@ class RemoveFromList:
         if assigned is None:
             return module
         line, found = assigned
-        key = _key(self.element)
+        key = _element_key(self.element)
         elements = found.elements
         at = next(
-            (i for i, e in enumerate(elements) if _key(_code(e.value)) == key),
+            (i for i, e in enumerate(elements) if _element_key(_code(e.value)) == key),
             None,
         )
         if at is None:

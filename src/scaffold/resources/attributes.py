@@ -9,12 +9,36 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from scaffold import UsageError
-from scaffold.naming import ResourceName, parse_resource_name
+from scaffold.naming import MAX_IDENTIFIER, ResourceName, parse_resource_name
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _CHOICE = re.compile(r"^[a-z][a-z0-9_]*$")
 # Columns every resource has, and names SQLAlchemy or pydantic keep for themselves.
 RESERVED = frozenset({"id", "inserted_at", "updated_at", "metadata", "registry"})
+
+
+# Names the generated code gives a meaning of its own where attributes are bound too: in the
+# class bodies of the model and its schemas (an attribute named `sa` would be what the lines
+# after it call `sa.String`), as the model's keyword arguments, or as form fields. An attribute
+# named like a type the model imports (`date`, `datetime`, `uuid`) is fine: the model then
+# imports that type another way (see resources/model.py).
+_SHADOWED = (
+    ("the model's class body reaches SQLAlchemy by that name", "sa mapped_column relationship"),
+    ("the schemas' class bodies use that name", "pydantic field_validator classmethod"),
+    ("the timestamps' default is the app's `utcnow`, called by that name", "utcnow"),
+    (
+        "the model and its schemas annotate their fields with Python's own type of that name",
+        "str int float bool dict",
+    ),
+    (
+        "pydantic's BaseModel has a method of that name, which the schemas would shadow",
+        "construct copy from_orm json parse_file parse_obj parse_raw schema schema_json "
+        "update_forward_refs validate",
+    ),
+    ("the model's constructor takes `self` itself, so it could not be passed one", "self"),
+    ("the pages' forms send their CSRF token in the field of that name", "csrf_token"),
+)
+SHADOWING = {name: reason for reason, names in _SHADOWED for name in names.split()}
 
 
 @dataclass(frozen=True)
@@ -153,7 +177,24 @@ def parse_attribute(spec: str) -> Attribute:
     for modifier in modifiers:
         options.update(_modifier(modifier, spec, kind))
     attribute = Attribute(**options)
+    if len(attribute.column) > MAX_IDENTIFIER:
+        raise UsageError(
+            f"Invalid attribute `{spec}`: its column `{attribute.column}` would be "
+            f"{len(attribute.column)} characters long, and PostgreSQL allows {MAX_IDENTIFIER} "
+            "in a name."
+        )
     _check_default(attribute, spec)
+    if attribute.type == "json" and (attribute.index or attribute.unique):
+        raise UsageError(
+            f"Attribute `{spec}`: a JSON column cannot be indexed or unique (PostgreSQL has no "
+            "index for its json type): drop :index and :unique."
+        )
+    if attribute.unique and attribute.type in ("boolean", "enum"):
+        values = len(attribute.choices) if attribute.choices else 2
+        raise UsageError(
+            f"Attribute `{spec}`: unique, it would let no more than {values} rows exist (one "
+            "for each of its values): drop :unique."
+        )
     if attribute.private and attribute.required and attribute.default is None:
         raise UsageError(
             f"Attribute `{spec}` is private and required, so nothing could set it: "
@@ -177,6 +218,10 @@ def _check_name(name: str, spec: str) -> None:
         raise UsageError(
             f"Invalid attribute name `{name}`: every resource has `id`, `inserted_at` and "
             "`updated_at`, and `metadata`, `registry` and `model_*` belong to the libraries."
+        )
+    if name in SHADOWING:
+        raise UsageError(
+            f"Invalid attribute name `{name}`: {SHADOWING[name]}. Choose another name."
         )
 
 

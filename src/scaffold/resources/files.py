@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Iterable
+from pathlib import PurePosixPath
 from typing import Any
 
 from scaffold import pysource
@@ -78,6 +81,21 @@ def shared(r: Resource) -> dict[str, str]:
         found[f"src/{app}/api/{r.domain}/__init__.py"] = _router(
             f"The JSON API of the {r.domain} domain."
         )
+    return found
+
+
+def imported_from(path: str, sources: Iterable[str]) -> set[str]:
+    """The names that `sources` (Python modules) import from the module at `path`, a file of
+    the app (src/APP/...) or of its tests."""
+    parts = PurePosixPath(path).with_suffix("").parts
+    parts = parts[1:] if parts[0] == "src" else parts
+    module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+    found: set[str] = set()
+    for source in sources:
+        if f"from {module} import" in source:
+            for node in ast.parse(source).body:
+                if isinstance(node, ast.ImportFrom) and node.module == module:
+                    found |= {alias.name for alias in node.names}
     return found
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from scaffold import Project
 from scaffold.naming import ResourceName
+from scaffold.patchers.python import BOM
 from scaffold.wiring import model_source
 
 
@@ -52,7 +53,7 @@ def read_target(project: Project, name: ResourceName, needed_by: str) -> Target 
     cannot be read is an issue on the project (None)."""
     path, source = model_source(project, name, f"{needed_by} references")
     try:
-        tree = ast.parse(source, path)
+        tree = ast.parse(source.removeprefix(BOM), path)
     except SyntaxError as error:
         project.issue(
             f"{path}:{error.lineno}: is not valid Python: {error.msg}. {needed_by} references "

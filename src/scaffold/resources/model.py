@@ -3,7 +3,10 @@ columns, schema fields. The module's fixed parts are in templates/resource/model
 
 from __future__ import annotations
 
-from scaffold.pysource import Call, Imports, line
+import re
+from collections.abc import Iterable
+
+from scaffold.pysource import LINE_LENGTH, Call, Imports, line
 from scaffold.resources.attributes import Attribute
 from scaffold.resources.spec import Resource
 
@@ -15,7 +18,7 @@ def imports(r: Resource) -> str:
     found.add("pydantic", "BaseModel").add("pydantic", "ConfigDict")
     found.add("sqlalchemy.orm", "Mapped").add("sqlalchemy.orm", "mapped_column")
     found.add(f"{r.app}.db", "Base")
-    found.update(_not_sqlalchemy(r.key.imports))
+    types = list(_not_sqlalchemy(r.key.imports))
     if r.enums:
         found.add("enum")
     if r.references:
@@ -23,7 +26,8 @@ def imports(r: Resource) -> str:
     if any(not r.is_self(a) for a in r.references):
         found.add("typing", "TYPE_CHECKING")
     if r.timestamps:
-        found.add("datetime", "datetime").add(f"{r.app}.db", "utcnow")
+        types.append(("datetime", "datetime"))
+        found.add(f"{r.app}.db", "utcnow")
     if r.key_kind == "uuid7":
         found.add(f"{r.app}.ids", "uuid7")
     if any(_constraints(a) for a in r.public):
@@ -34,15 +38,65 @@ def imports(r: Resource) -> str:
         found.add("sqlalchemy.orm", "selectinload")
     for attribute in r.attributes:
         if attribute.target:
-            found.update(_not_sqlalchemy(r.target(attribute).key.imports))
+            types += _not_sqlalchemy(r.target(attribute).key.imports)
         else:
-            found.update(_not_sqlalchemy(attribute.info.imports))
+            types += _not_sqlalchemy(attribute.info.imports)
+    for module, name in _respelled_imports(r, types):
+        found.add(module, name, alias=_datetime_alias(r) if module == "datetime" else "")
     return found.render()
 
 
 def _not_sqlalchemy(pairs: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
     """A type's imports but SQLAlchemy's, whose types the model writes as `sa.String(255)`."""
     return [(module, name) for module, name in pairs if module != "sqlalchemy"]
+
+
+# Names in class bodies --------------------------------------------------------------------------
+#
+# A class body sees its own attributes first: after `date: Mapped[date]`, the annotation `date`
+# of the next field is that attribute. So where an attribute is called like a type the model
+# imports, the model reaches the type another way: `import datetime as dt` and `dt.date`, or
+# `from uuid import UUID, uuid4`. (The names that cannot be moved aside are refused instead:
+# attributes.SHADOWING.)
+
+
+def _names(r: Resource) -> set[str]:
+    """What the model's class body binds for the resource's attributes."""
+    return {a.name for a in r.attributes} | {a.column for a in r.attributes}
+
+
+def _datetime_alias(r: Resource) -> str:
+    """The name the model imports the datetime module by, "" if it imports its types."""
+    names = _names(r)
+    if not names & {"date", "datetime"}:
+        return ""
+    alias = "dt"
+    while alias in names:
+        alias += "_"
+    return alias
+
+
+def _respelled_imports(r: Resource, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The imports of the model's types, (module, name), as _spelled writes the types."""
+    found: list[tuple[str, str]] = []
+    for module, name in pairs:
+        if module == "datetime" and _datetime_alias(r):
+            name = ""
+        elif module == "uuid" and "uuid" in _names(r):
+            name = "UUID"
+            if r.key.default == "uuid.uuid4":
+                found.append(("uuid", "uuid4"))
+        found.append((module, name))
+    return found
+
+
+def _spelled(r: Resource, code: str) -> str:
+    """A type or default as the model module writes it (`date`, or `dt.date`: see above)."""
+    if alias := _datetime_alias(r):
+        code = re.sub(r"(?<![\w.])(date|datetime)\b", rf"{alias}.\1", code)
+    if "uuid" in _names(r):
+        code = code.replace("uuid.UUID", "UUID").replace("uuid.uuid4", "uuid4")
+    return code
 
 
 def type_checking_imports(r: Resource) -> str:
@@ -63,18 +117,17 @@ def columns(r: Resource) -> list[str]:
     """The model's column (and relationship) lines, in the order of the command."""
     key = r.key
     key_args = [f"sa.{key.column}", "primary_key=True"] + (
-        [f"default={key.default}"] if key.default else []
+        [f"default={_spelled(r, key.default)}"] if key.default else []
     )
-    lines = [_column("id", key.python, Call("mapped_column", key_args))]
+    lines = [_column("id", _spelled(r, key.python), Call("mapped_column", key_args))]
     for attribute in r.attributes:
         lines.extend(_attribute_lines(r, attribute))
     if r.timestamps:
         stamp = "sa.DateTime(timezone=True)"
-        lines.append(
-            _column("inserted_at", "datetime", Call("mapped_column", [stamp, "default=utcnow"]))
-        )
+        when = _spelled(r, "datetime")
+        lines.append(_column("inserted_at", when, Call("mapped_column", [stamp, "default=utcnow"])))
         updated = Call("mapped_column", [stamp, "default=utcnow", "onupdate=utcnow"])
-        lines.append(_column("updated_at", "datetime", updated))
+        lines.append(_column("updated_at", when, updated))
     return lines
 
 
@@ -93,11 +146,14 @@ def _attribute_lines(r: Resource, a: Attribute) -> list[str]:
         foreign = f'sa.ForeignKey("{target.table}.id", ondelete="{on_delete}")'
         index = [] if a.unique or a.index else ["index=True"]
         call = Call("mapped_column", [f"sa.{target.key.column}", foreign, *flags, *index])
-        remote = [f'remote_side="{r.cls}.id"'] if r.is_self(a) else []
+        options = [f'remote_side="{r.cls}.id"'] if r.is_self(a) else []
+        # Two references to one model: each relationship says which foreign key is its own.
+        if sum(other.target == a.target for other in r.references) > 1:
+            options.append(f'foreign_keys="{r.cls}.{a.column}"')
         relation = line(
-            f'{a.name}: Mapped["{a.target.name}{optional}"] = ', Call("relationship", remote), 4
+            f'{a.name}: Mapped["{a.target.name}{optional}"] = ', Call("relationship", options), 4
         )
-        return [_column(a.column, target.key.python + optional, call), relation]
+        return [_column(a.column, python_type(r, a) + optional, call), relation]
     kind = f"Enum({r.enum_class(a)}, native_enum=False)" if a.type == "enum" else a.info.column
     call = Call("mapped_column", [f"sa.{kind}", *flags, *defaults])
     return [_column(a.name, python_type(r, a) + optional, call)]
@@ -105,8 +161,13 @@ def _attribute_lines(r: Resource, a: Attribute) -> list[str]:
 
 def python_type(r: Resource, a: Attribute) -> str:
     if a.target:
-        return r.target(a).key.python
-    return r.enum_class(a) if a.type == "enum" else a.info.python
+        return _spelled(r, r.target(a).key.python)
+    return r.enum_class(a) if a.type == "enum" else _spelled(r, a.info.python)
+
+
+def key_type(r: Resource) -> str:
+    """The annotation of the resource's id in the model module: `uuid.UUID`, `int`..."""
+    return _spelled(r, r.key.python)
 
 
 def str_expression(r: Resource) -> str:
@@ -122,10 +183,11 @@ def str_expression(r: Resource) -> str:
 
 def schema_fields(r: Resource, kind: str) -> list[str]:
     """The fields of PostCreate ("create"), PostUpdate ("update") or PostRead ("read")."""
-    lines = [f"    id: {r.key.python}"] if kind == "read" else []
+    lines = [f"    id: {key_type(r)}"] if kind == "read" else []
     lines += [_field(r, a, kind) for a in r.public]
     if kind == "read" and r.timestamps:
-        lines += ["    inserted_at: datetime", "    updated_at: datetime"]
+        when = _spelled(r, "datetime")
+        lines += [f"    inserted_at: {when}", f"    updated_at: {when}"]
     return lines
 
 
@@ -143,7 +205,13 @@ def _field(r: Resource, a: Attribute, kind: str) -> str:
             default = "None"
         annotation = f"{python}{' | None' if a.nullable else ''}"
     if not constraints:
-        return f"    {name}: {annotation}" + (f" = {default}" if default is not None else "")
+        one_line = f"    {name}: {annotation}" + (f" = {default}" if default is not None else "")
+        if len(one_line) <= LINE_LENGTH or default is None:
+            return one_line
+        # As ruff format lays it out: the value in parentheses, else the annotation.
+        if len(head := f"    {name}: {annotation} = (") <= LINE_LENGTH:
+            return f"{head}\n        {default}\n    )"
+        return f"    {name}: (\n        {annotation}\n    ) = {default}"
     given = [f"default={default}"] if default is not None else []
     field = Call("pydantic.Field", [*given, *constraints])
     return line(f"    {name}: {annotation} = ", field, 0)

@@ -3,13 +3,14 @@ and where each of its files goes. Templates ask it; they never work names out th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from scaffold import UsageError
-from scaffold.naming import ResourceName, parse_resource_name
+from scaffold.naming import MAX_IDENTIFIER, ResourceName, parse_resource_name
 from scaffold.resources.attributes import Attribute, parse_attributes
 from scaffold.resources.keys import KEYS, Key, Target
 from scaffold.wiring import model_path
@@ -52,6 +53,7 @@ _FOLDERS = frozenset(
 # Everything else a model might be called (`Session`, `Field`, `Date`, `Text`...) is reached
 # through its module there (`orm.Session`, `pydantic.Field`, `sa.Date`).
 _IMPORTED = frozenset({"Base", "BaseModel", "ConfigDict", "Mapped", "UTC"})
+_TABLE = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
 def row_name(name: ResourceName) -> str:
@@ -217,8 +219,7 @@ def parse(options: Mapping[str, Any], app: str) -> Resource:
     if not actions:
         raise UsageError(f"--actions needs at least one of: {', '.join(ACTIONS)}.")
     table = options["table"] or name.table
-    if not table.isidentifier() or table != table.lower():
-        raise UsageError(f"Invalid table name `{table}`: use lowercase letters, digits and _.")
+    _check_table(table, chosen=bool(options["table"]))
     _check_names(name)
     for attribute in attributes:
         if attribute.target == name and attribute.required:
@@ -265,3 +266,22 @@ def _check_names(name: ResourceName) -> None:
             f"Invalid resource name `{name}`: `{name.name}` is also a name its modules import "
             "(from SQLAlchemy, pydantic or the app's db module). Choose another name."
         )
+
+
+def _check_table(table: str, *, chosen: bool) -> None:
+    """A table name every database takes, that is not one of the tools' own."""
+    problem = None
+    if not _TABLE.match(table):
+        problem = "use lowercase letters, digits and _"
+    elif len(table) > MAX_IDENTIFIER:
+        shorter = "Choose a shorter one" if chosen else "Pass a shorter one with --table"
+        problem = (
+            f"it is {len(table)} characters long, and PostgreSQL allows {MAX_IDENTIFIER} in a "
+            f"name. {shorter}"
+        )
+    elif table == "alembic_version":
+        problem = "Alembic records which migrations have run in the table of that name"
+    elif table.startswith("sqlite_"):
+        problem = "SQLite keeps the names that start with `sqlite_` for its own tables"
+    if problem:
+        raise UsageError(f"Invalid table name `{table}`: {problem}.")
