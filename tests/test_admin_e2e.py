@@ -199,4 +199,3 @@ def test_on_postgres_the_tests_pass_and_the_migrations_agree(
     _assert_tests_pass(app_env, app, {"TEST_DATABASE_URL": f"{server}/scaffold_admin_test"})
     migrate = fresh_database(app_env, app, server, "scaffold_admin_migrate")
     _assert_migrations_agree(app_env, app, {"DATABASE_URL": migrate})
-
