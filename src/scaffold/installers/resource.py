@@ -68,7 +68,7 @@ def resource(project: Project, options: Mapping[str, Any]) -> None:
         return
     if not project.exists(domain_package(project, r.name.domain)):
         project.compose("domain", name=r.name.domain)
-    _shared(project, r, owned, force=options["force"])
+    _shared(project, r, owned, force=project.force)
     # Files of a resource made before are the user's: only --force overwrites them.
     on_exists = "overwrite" if project.force else "skip" if existing else "conflict"
     for path, content in owned.items():
