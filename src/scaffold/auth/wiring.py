@@ -15,6 +15,7 @@ from scaffold.patchers.python import (
     EnsureModuleStatement,
     EnsureStatement,
 )
+from scaffold.patchers.toml import ensure_tool_table
 from scaffold.wiring import (
     domain_package,
     ensure_env_block,
@@ -190,6 +191,7 @@ def wire_core(project: Project, app: str) -> None:
         {
             f"{app}.accounts.user": ["User"],
             f"{app}.accounts.user_token": ["UserToken"],
+            f"{app}.accounts.api_token": ["ApiToken"],
             f"{app}.rate_limits.database": ["RateLimitCounter"],
         },
     )
@@ -239,6 +241,24 @@ def wire_core(project: Project, app: str) -> None:
     _ensure_user_factory(project, app)
     _ensure_styles(project, f"src/{app}/{STYLESHEET}")
     ensure_env_block(project, "RATE_LIMIT_URL", RATE_LIMIT_ENV)
+    project.update_file(
+        "pyproject.toml", lambda text: ensure_tool_table(text, ("scopes", "user"), user_scope(app))
+    )
+
+
+def user_scope(app: str) -> dict[str, object]:
+    """The `user` scope, as [tool.scaffold.scopes.user] declares it for the generators: a
+    resource's rows belong to the signed-in user (see scaffold.resources.scopes)."""
+    return {
+        "default": True,
+        "owner": "Accounts.User",
+        "column": "user_id",
+        "owner_id": "scope.user.id",
+        "scope": f"{app}.accounts.scope:Scope",
+        "page_scope": f"{app}.web.user_auth:AuthenticatedScope",
+        "api_scope": f"{app}.web.api_auth:ApiScope",
+        "tests": "tests.accounts.scopes",
+    }
 
 
 def wire_strategy(project: Project, app: str, strategy: str) -> None:
