@@ -17,8 +17,9 @@ from typing import Any
 from scaffold import Option, Project, installer, migrations
 from scaffold.auth import migration
 from scaffold.auth.strategies import STRATEGIES, ordered, render_files
-from scaffold.auth.wiring import wire_core, wire_strategy
+from scaffold.auth.wiring import user_scope, wire_core, wire_strategy
 from scaffold.rendering import stage_tree
+from scaffold.wiring import app_resources, model_path
 
 CONFIG_KEY = "auth_strategies"
 
@@ -42,6 +43,7 @@ def auth(project: Project, options: Mapping[str, Any]) -> None:
     if installed is None:
         return
     wanted = ordered({*installed, *options["strategy"]})
+    scoped_before = "user" in project.config().get("scopes", {})
     project.compose("domain", name="Accounts")
     project.compose("mailer")
     old = render_files(app, installed) if installed else {}
@@ -56,6 +58,30 @@ def auth(project: Project, options: Mapping[str, Any]) -> None:
         project.compose("admin_guard")  # with auth, the admin lets in signed-in admins only
     added = [name for name in wanted if name not in installed]
     project.notice(_next_steps(app, wanted, added, first=not installed))
+    if not scoped_before:
+        _name_public_resources(project)
+
+
+def _name_public_resources(project: Project) -> None:
+    """Resources made before auth stay public; say which, and how to scope one."""
+    found = app_resources(project)
+    owned = f"{user_scope(project.app)['column']}: Mapped["
+    public = [
+        name
+        for name in (found[0] if found else [])
+        if name.domain != "Accounts"
+        and owned not in (project.read(model_path(project.app, name)) or "")
+    ]
+    if not public:
+        return
+    names = ", ".join(str(name) for name in public)
+    project.notice(
+        f"\nThese resources stay public (anyone may read and change their rows): {names}. "
+        "To make one belong to its users, generate it again, with the attributes it was made "
+        f"with: scaffold gen resource {public[0]} ATTRIBUTES --scope user --force [--owner "
+        "EMAIL]. Its files are made anew (edits to them are lost), and a migration adds its "
+        "owner column; --owner gives the rows it has to that user."
+    )
 
 
 def _installed(project: Project) -> list[str] | None:

@@ -18,9 +18,9 @@ def imports(r: Resource) -> str:
     found.update(_not_sqlalchemy(r.key.imports))
     if r.enums:
         found.add("enum")
-    if r.references:
+    if r.references or r.owner:
         found.add("sqlalchemy.orm", "relationship")
-    if any(not r.is_self(a) for a in r.references):
+    if any(not r.is_self(a) for a in r.stored if a.target):
         found.add("typing", "TYPE_CHECKING")
     if r.timestamps:
         found.add("datetime", "datetime").add(f"{r.app}.db", "utcnow")
@@ -30,9 +30,11 @@ def imports(r: Resource) -> str:
         found.add("pydantic")
     if not_null(r):
         found.add("pydantic", "field_validator").add("typing", "Any")
-    if r.can("read") and r.references:
+    if r.can("read") and eager_loads(r):
         found.add("sqlalchemy.orm", "selectinload")
-    for attribute in r.attributes:
+    if r.scope:
+        found.add(*r.scope.scope)
+    for attribute in r.stored:
         if attribute.target:
             found.update(_not_sqlalchemy(r.target(attribute).key.imports))
         else:
@@ -48,8 +50,8 @@ def _not_sqlalchemy(pairs: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]
 def type_checking_imports(r: Resource) -> str:
     """The referenced models, imported for type checkers only: models import one another."""
     found = Imports(frozenset({r.app}))
-    for attribute in r.references:
-        if not r.is_self(attribute):
+    for attribute in r.stored:
+        if attribute.target and not r.is_self(attribute):
             target = r.target(attribute)
             found.add(target.module, target.name.name)
     return found.render(indent=4)
@@ -66,7 +68,7 @@ def columns(r: Resource) -> list[str]:
         [f"default={key.default}"] if key.default else []
     )
     lines = [_column("id", key.python, Call("mapped_column", key_args))]
-    for attribute in r.attributes:
+    for attribute in r.stored:
         lines.extend(_attribute_lines(r, attribute))
     if r.timestamps:
         stamp = "sa.DateTime(timezone=True)"
@@ -89,7 +91,7 @@ def _attribute_lines(r: Resource, a: Attribute) -> list[str]:
     defaults = [f"default={default}"] if default is not None else []
     if a.target:
         target = r.target(a)
-        on_delete = "SET NULL" if a.nullable else "CASCADE"
+        on_delete = on_delete_rule(r, a)
         foreign = f'sa.ForeignKey("{target.table}.id", ondelete="{on_delete}")'
         index = [] if a.unique or a.index else ["index=True"]
         call = Call("mapped_column", [f"sa.{target.key.column}", foreign, *flags, *index])
@@ -101,6 +103,12 @@ def _attribute_lines(r: Resource, a: Attribute) -> list[str]:
     kind = f"Enum({r.enum_class(a)}, native_enum=False)" if a.type == "enum" else a.info.column
     call = Call("mapped_column", [f"sa.{kind}", *flags, *defaults])
     return [_column(a.name, python_type(r, a) + optional, call)]
+
+
+def on_delete_rule(r: Resource, a: Attribute) -> str:
+    """What deleting a referenced row does: the rows a user owns go with the user; other
+    references are cleared, or, when required, take the referencing row with them."""
+    return "CASCADE" if a == r.owner or not a.nullable else "SET NULL"
 
 
 def python_type(r: Resource, a: Attribute) -> str:
@@ -124,6 +132,8 @@ def schema_fields(r: Resource, kind: str) -> list[str]:
     """The fields of PostCreate ("create"), PostUpdate ("update") or PostRead ("read")."""
     lines = [f"    id: {r.key.python}"] if kind == "read" else []
     lines += [_field(r, a, kind) for a in r.public]
+    if kind == "read" and r.owner:
+        lines.append(_field(r, r.owner, kind))
     if kind == "read" and r.timestamps:
         lines += ["    inserted_at: datetime", "    updated_at: datetime"]
     return lines
@@ -174,4 +184,10 @@ def order_by(r: Resource) -> list[str]:
 
 def eager_loads(r: Resource) -> list[str]:
     """The referenced rows, loaded with the page that shows them."""
-    return [f"selectinload({r.cls}.{a.name})" for a in r.references]
+    return [f"selectinload({r.cls}.{a.name})" for a in r.on_pages if a.target]
+
+
+def owner_filter(r: Resource) -> str:
+    """The condition a scoped query adds: the rows of the scope's owner."""
+    assert r.scope is not None
+    return f"{r.cls}.{r.scope.column} == {r.scope.owner_id}"

@@ -12,6 +12,7 @@ from scaffold import UsageError
 from scaffold.naming import ResourceName, parse_resource_name
 from scaffold.resources.attributes import Attribute, parse_attributes
 from scaffold.resources.keys import KEYS, Key, Target
+from scaffold.resources.scopes import Scope
 from scaffold.wiring import model_path
 
 ACTIONS = ("create", "read", "update", "destroy")
@@ -26,8 +27,8 @@ _ROW_TAKEN = frozenset(
     {
         "app_title", "changes", "choices", "client", "csrf_input", "date", "errors", "exc",
         "field_name", "flash", "form_token", "get_flashed_messages", "n", "overrides",
-        "page_name", "problems", "render", "request", "resp", "sequence", "session", "url_for",
-        "values",
+        "page_name", "problems", "render", "request", "resp", "scope", "sequence", "session",
+        "stranger", "theirs", "url_for", "values",
     }
 )  # fmt: skip
 # Names the modules that import a resource's domain (its pages, API and tests) bind themselves,
@@ -75,6 +76,11 @@ class Resource:
     web: bool
     api: bool
     targets: Mapping[ResourceName, Target]
+    # Who owns the rows (None: a public resource, anyone may read and change them).
+    scope: Scope | None = None
+    # Resources whose rows no page lists or shows (the scopes' owners: Accounts.User), so
+    # that no visitor learns who has an account: references to them are set through the API.
+    unlisted: frozenset[ResourceName] = frozenset()
 
     # Names ------------------------------------------------------------------------------
 
@@ -161,9 +167,28 @@ class Resource:
         """What create accepts and read returns: every attribute but the private ones."""
         return tuple(a for a in self.attributes if not a.private)
 
+    @cached_property
+    def on_pages(self) -> tuple[Attribute, ...]:
+        """What the pages show and their forms take: the public attributes but references to
+        unlisted resources."""
+        return tuple(a for a in self.public if a.target not in self.unlisted)
+
     @property
     def references(self) -> tuple[Attribute, ...]:
         return tuple(a for a in self.attributes if a.target)
+
+    @cached_property
+    def owner(self) -> Attribute | None:
+        """The owner column of a scoped resource, as a reference (`user`, stored in user_id)."""
+        if self.scope is None:
+            return None
+        scope = self.scope
+        return Attribute(scope.relation, "references", not scope.nullable, target=scope.owner)
+
+    @property
+    def stored(self) -> tuple[Attribute, ...]:
+        """Every column but the id and timestamps: the attributes, then the owner."""
+        return self.attributes + ((self.owner,) if self.owner else ())
 
     @property
     def enums(self) -> tuple[Attribute, ...]:
@@ -203,8 +228,14 @@ class Resource:
         return (self.cls, *enums, *schemas, *self.functions)
 
 
-def parse(options: Mapping[str, Any], app: str) -> Resource:
-    """The resource an installer's options describe; bad input raises UsageError."""
+def parse(
+    options: Mapping[str, Any],
+    app: str,
+    scope: Scope | None = None,
+    unlisted: frozenset[ResourceName] = frozenset(),
+) -> Resource:
+    """The resource an installer's options describe, owned through `scope` (None: public);
+    bad input raises UsageError."""
     name = parse_resource_name(options["name"])
     attributes = tuple(parse_attributes(list(options["attributes"])))
     actions = tuple(a for a in ACTIONS if a in options["actions"])
@@ -220,6 +251,7 @@ def parse(options: Mapping[str, Any], app: str) -> Resource:
                 f"`{attribute.name}` is a required reference of {name} to itself, so the first "
                 f"{name.human} could never be saved: drop `:required`."
             )
+    _check_scoped(name, attributes, scope, unlisted, options["web"])
     return Resource(
         name=name,
         app=app,
@@ -231,7 +263,38 @@ def parse(options: Mapping[str, Any], app: str) -> Resource:
         web=options["web"],
         api=options["api"],
         targets={},
+        scope=scope,
+        unlisted=unlisted,
     )
+
+
+def _check_scoped(
+    name: ResourceName,
+    attributes: tuple[Attribute, ...],
+    scope: Scope | None,
+    unlisted: frozenset[ResourceName],
+    web: bool,
+) -> None:
+    """Attributes that a scoped resource's owner would shadow, and references no page can set."""
+    if scope is not None:
+        for attribute in attributes:
+            if {attribute.name, attribute.column} & {scope.relation, scope.column}:
+                raise UsageError(
+                    f"The attribute `{attribute.name}` of {name} would clash with its owner "
+                    f"column `{scope.column}`: the rows of a resource scoped to {scope.name} "
+                    f"belong to the signed-in {scope.relation}, stamped from the scope. Give the "
+                    "attribute another name, or make the resource public with --scope none."
+                )
+    if not web:
+        return
+    for attribute in attributes:
+        if attribute.target in unlisted and attribute.required:
+            raise UsageError(
+                f"`{attribute.name}:references:{attribute.target}:required`: no page lists the "
+                f"rows of {attribute.target} (that would tell anyone who has an account), so "
+                f"no form could set it. Drop `:required` (the API sets it by id), or pass "
+                "--no-web. (A scoped resource's rows belong to the signed-in user already.)"
+            )
 
 
 def _check_names(name: ResourceName) -> None:
