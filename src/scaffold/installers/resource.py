@@ -66,7 +66,7 @@ NAV_MARKER = "{# scaffold:nav #}"
 def resource(project: Project, options: Mapping[str, Any]) -> None:
     config = project.config()
     scope = scopes.choose(config, options["scope"])
-    r = parse(options, project.app, scope, scopes.owners(config))
+    r = parse(options, project.app, scope, scopes.owners(config), scopes.owner_columns(config))
     existing = project.read(r.model_path)
     email = _owner_email(options["owner"], r, existing)
     if r.scope and existing is not None and _optional_owner(existing, r.scope.column, email):
@@ -118,7 +118,7 @@ def _targets(project: Project, r: Resource) -> dict[ResourceName, Target] | None
         if name is None:
             continue
         if name == r.name:
-            found[name] = Target(name, r.model_module, r.model_path, r.table, r.key)
+            found[name] = Target(name, r.model_module, r.model_path, r.table, r.key)  # itself
         elif name not in found:
             target = read_target(project, name, needed_by=f"{r.name}.{attribute.name}")
             if target is None:

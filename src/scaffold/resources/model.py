@@ -96,6 +96,9 @@ def _attribute_lines(r: Resource, a: Attribute) -> list[str]:
         index = [] if a.unique or a.index else ["index=True"]
         call = Call("mapped_column", [f"sa.{target.key.column}", foreign, *flags, *index])
         remote = [f'remote_side="{r.cls}.id"'] if r.is_self(a) else []
+        # Two columns that reference one table: each relationship says which is its own.
+        if sum(other.target == a.target for other in r.stored) > 1:
+            remote.append(f'foreign_keys="{r.cls}.{a.column}"')
         relation = line(
             f'{a.name}: Mapped["{a.target.name}{optional}"] = ', Call("relationship", remote), 4
         )
@@ -191,3 +194,32 @@ def owner_filter(r: Resource) -> str:
     """The condition a scoped query adds: the rows of the scope's owner."""
     assert r.scope is not None
     return f"{r.cls}.{r.scope.column} == {r.scope.owner_id}"
+
+
+def input_schemas(r: Resource) -> str:
+    """The schemas of what create and update take: `PostCreate | PostUpdate`."""
+    kinds = [kind for kind in ("create", "update") if r.can(kind)]
+    return " | ".join(f"{r.cls}{kind.capitalize()}" for kind in kinds)
+
+
+def checked_imports(r: Resource) -> list[tuple[str, str]]:
+    """The models of other resources whose rows a scoped resource's references are checked in."""
+    found = {(r.target(a).module, r.target(a).name.name) for a in r.checked_references}
+    return sorted(pair for pair in found if pair[0] != r.model_module)
+
+
+def owned_statements(r: Resource) -> list[Call]:
+    """`"post_id": select(Post.id).where(...)`: for each checked reference, the query of the
+    row it names if that row is the scope's."""
+    assert r.scope is not None
+    found = []
+    for a in r.checked_references:
+        target = r.target(a).name.name
+        mine = (
+            "_owned_by(scope)"
+            if r.is_self(a)
+            else f"{target}.{r.scope.column} == {r.scope.owner_id}"
+        )
+        where = Call(f"sa.select({target}.id).where", [f"{target}.id == data.{a.column}", mine])
+        found.append(Call(f'"{a.column}": ' + where.func, where.args))
+    return found

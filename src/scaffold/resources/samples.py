@@ -23,16 +23,22 @@ def arranged(r: Resource) -> list[Attribute]:
     return [a for a in r.public if a.target and not r.is_self(a)]
 
 
-def value(r: Resource, a: Attribute, kind: str) -> str | Call | None:
+def value(r: Resource, a: Attribute, kind: str, scope: str = "scope") -> str | Call | None:
     """A valid value of `a` as Python source: "python" (schemas), "json" or "form" (fields),
     or "schema" (JSON that only a schema reads). A reference's is the id of a row made there
-    and then, `make_user(session).id`; for a schema, any id."""
+    and then, `make_user(session).id`, the scope's own where it must be (`scope` names the
+    scope; "" where there is none); for a schema, any id."""
     if a.target:
         if r.is_self(a):
             return None
         if kind == "schema":
             return id_value(r.target(a).key)
-        made = f"{factory_name(r.target(a).name.module)}(session).id"
+        own = (
+            f", {r.scope.column}={owner_id(r, scope)}"
+            if scope and a in r.checked_references
+            else ""
+        )
+        made = f"{factory_name(r.target(a).name.module)}(session{own}).id"
         return made if kind == "python" else Call("str", [made])
     if a.type == "enum":
         choice = a.choices[0]
@@ -47,12 +53,12 @@ def id_value(key: Key) -> str:
     return "1" if key.python == "int" else quote(key.missing_url)
 
 
-def pairs(r: Resource, kind: str, *, leave_out: str = "") -> list[str | Call]:
+def pairs(r: Resource, kind: str, *, leave_out: str = "", scope: str = "scope") -> list[str | Call]:
     """Every attribute a form ("form") or the API takes, with a valid value: `name=value`
-    ("python") or `"name": value`."""
+    ("python") or `"name": value` (see `value` for `scope`)."""
     found: list[str | Call] = []
     for a in r.on_pages if kind == "form" else r.public:
-        given = value(r, a, kind)
+        given = value(r, a, kind, scope)
         if given is None or a.column == leave_out:
             continue
         key = f"{a.column}=" if kind == "python" else f'"{a.column}": '
@@ -150,6 +156,12 @@ def factory(r: Resource) -> str:
     return "\n".join([head, *body]) + "\n"
 
 
+def checked_probe(r: Resource) -> Attribute | None:
+    """A checked reference (to owned rows) a test can point at someone else's row: not one to
+    the resource itself, which the test would have to make first."""
+    return next((a for a in r.checked_references if not r.is_self(a)), None)
+
+
 def made_first(r: Resource) -> list[Attribute]:
     """The references a factory makes a row for unless given one: the required ones, and the
     owner (a row no one owns is one no page shows)."""
@@ -186,7 +198,7 @@ def api_calls(r: Resource) -> list[Call]:
     route, url = f"/api{r.route}", f'f"/api{r.route}/{{{r.row}.id}}"'
     probe_ = probe(r)
     change = [f'"{probe_.name}": {probe_.changed}'] if probe_ else []
-    body = Call("json=", pairs(r, "json"), brackets="{}")
+    body = Call("json=", pairs(r, "json", scope=""), brackets="{}")
     calls = {
         "read": [Call("client.get", [f'"{route}"']), Call("client.get", [url])],
         "create": [Call("client.post", [f'"{route}"', body])],

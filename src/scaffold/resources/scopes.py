@@ -90,6 +90,16 @@ def owners(config: Mapping[str, Any]) -> frozenset[ResourceName]:
     return frozenset(found)
 
 
+def owner_columns(config: Mapping[str, Any]) -> frozenset[str]:
+    """The owner columns of the scopes (user_id): a model with one has rows that belong to
+    someone, which no page lists to anyone else."""
+    return frozenset(
+        table["column"]
+        for table in declared(config).values()
+        if isinstance(table.get("column"), str)
+    )
+
+
 def choose(config: Mapping[str, Any], given: str | None) -> Scope | None:
     """The scope `--scope` names (None: the default one, if the app declares one), or None
     for a public resource. An unknown or malformed scope is bad input (UsageError)."""

@@ -81,6 +81,8 @@ class Resource:
     # Resources whose rows no page lists or shows (the scopes' owners: Accounts.User), so
     # that no visitor learns who has an account: references to them are set through the API.
     unlisted: frozenset[ResourceName] = frozenset()
+    # The owner columns of the app's scopes (user_id): a model with one has owned rows.
+    owner_columns: frozenset[str] = frozenset()
 
     # Names ------------------------------------------------------------------------------
 
@@ -170,8 +172,42 @@ class Resource:
     @cached_property
     def on_pages(self) -> tuple[Attribute, ...]:
         """What the pages show and their forms take: the public attributes but references to
-        unlisted resources."""
-        return tuple(a for a in self.public if a.target not in self.unlisted)
+        rows a page may not list (users', or rows of someone else's)."""
+        return tuple(a for a in self.public if not a.target or self._listable(a))
+
+    def _listable(self, a: Attribute) -> bool:
+        if a.target in self.unlisted:
+            return False
+        if not self._owned_rows(a):
+            return True
+        # The scope's own rows only, which the target's list function gives.
+        plural = self.target(a).name.plural
+        lists = (
+            self.can("read")
+            if self.is_self(a)
+            else f"list_{plural}" in self.target(a).scoped_functions
+        )
+        return a in self.checked_references and lists
+
+    def _owned_rows(self, a: Attribute) -> bool:
+        """Whether the reference `a` points to rows that belong to someone."""
+        if self.is_self(a):
+            return self.scope is not None
+        return bool(self.owner_columns & self.target(a).columns)
+
+    @cached_property
+    def checked_references(self) -> tuple[Attribute, ...]:
+        """The references a scoped resource's functions check: to rows owned as its own are
+        (its own, or another resource's by the same owner column), which must be the
+        scope's too: another's is as good as missing."""
+        if self.scope is None:
+            return ()
+        column = self.scope.column
+        return tuple(
+            a
+            for a in self.public
+            if a.target and (self.is_self(a) or column in self.target(a).columns)
+        )
 
     @property
     def references(self) -> tuple[Attribute, ...]:
@@ -233,6 +269,7 @@ def parse(
     app: str,
     scope: Scope | None = None,
     unlisted: frozenset[ResourceName] = frozenset(),
+    owner_columns: frozenset[str] = frozenset(),
 ) -> Resource:
     """The resource an installer's options describe, owned through `scope` (None: public);
     bad input raises UsageError."""
@@ -265,6 +302,7 @@ def parse(
         targets={},
         scope=scope,
         unlisted=unlisted,
+        owner_columns=owner_columns,
     )
 
 

@@ -60,9 +60,17 @@ def selects(r: Resource) -> list[tuple[str, str]]:
     for a in r.on_pages:
         if a.type == "enum":
             found.append((a.column, f"{r.domain}.{r.enum_class(a)}"))
+        elif a in r.checked_references:  # the scope's own rows only
+            listed = f"{a.target.domain_module}.list_{r.target(a).name.plural}"
+            found.append((a.column, f"{listed}(session, scope, limit=ROWS_LIMIT)"))
         elif a.target:
             found.append((a.column, f"rows(session, {a.target.domain_module}.{a.target.name})"))
     return found
+
+
+def scoped_choices(r: Resource) -> bool:
+    """Whether the form offers rows of the scope (then its pages pass the scope along)."""
+    return any(a in r.checked_references for a in r.on_pages)
 
 
 def selected_targets(r: Resource) -> list[Target]:
@@ -145,8 +153,10 @@ def page_imports(r: Resource) -> str:
         found.update([("pydantic", "ValidationError"), ("sqlalchemy", "orm")])
         for name in ("Form", "Values", "errors") + (("choices",) if selects(r) else ()):
             found.add(f"{r.app}.web.forms", name)
-        if any(a.target for a in r.on_pages):
+        if any(a.target and a not in r.checked_references for a in r.on_pages):
             found.add(f"{r.app}.web.forms", "rows")
+        if scoped_choices(r):
+            found.add(f"{r.app}.web.forms", "ROWS_LIMIT").add(*r.scope.scope)
         if r.may_conflict:
             found.add("sqlalchemy.exc", "IntegrityError")
         for target in selected_targets(r):
