@@ -144,8 +144,10 @@ def test_references_get_a_foreign_key_an_index_and_a_relationship(tmp_path: Path
     assert "if TYPE_CHECKING:\n    from shop.accounts.user import User\n" in model
     assert 'sa.ForeignKey("users.id", ondelete="CASCADE"),\n        index=True,' in model
     assert 'sa.ForeignKey("users.id", ondelete="SET NULL"),\n        index=True,' in model
-    assert 'author: Mapped["User"] = relationship()' in model
-    assert 'editor: Mapped["User | None"] = relationship()' in model
+    # Two references to users: each relationship names its own column (else SQLAlchemy cannot
+    # tell which joins it).
+    assert 'author: Mapped["User"] = relationship(foreign_keys="Post.author_id")' in model
+    assert 'editor: Mapped["User | None"] = relationship(foreign_keys="Post.editor_id")' in model
     [path] = _migrations(project)
     migration = _created(project, path)
     assert 'name=op.f("fk_posts_author_id_users")' in migration

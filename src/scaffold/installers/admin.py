@@ -79,6 +79,13 @@ def stage_guard(project: Project) -> bool:
         )
         return False
     guard = "auth" if config.get("auth_strategies") else "dev"
+    if guard == "auth" and not project.exists(f"src/{app}/accounts/api_token.py"):
+        project.issue(
+            "This app's auth was installed by an earlier scaffold, without the roles (the "
+            "app's owner) that this scaffold's admin files use: install the admin with the "
+            "scaffold that installed auth."
+        )
+        return False
     old = render_tree(f"admin/{before}", app) if before else {}
     _follow(project, render_tree(f"admin/{guard}", app), old)
     if guard == "auth":

@@ -40,7 +40,7 @@ CONFIG_KEY = "auth_strategies"
 def auth(project: Project, options: Mapping[str, Any]) -> None:
     app = project.app
     installed = _installed(project)
-    if installed is None:
+    if installed is None or not _current(project, installed):
         return
     wanted = ordered({*installed, *options["strategy"]})
     scoped_before = "user" in project.config().get("scopes", {})
@@ -82,6 +82,23 @@ def _name_public_resources(project: Project) -> None:
         "EMAIL]. Its files are made anew (edits to them are lost), and a migration adds its "
         "owner column; --owner gives the rows it has to that user."
     )
+
+
+def _current(project: Project, installed: list[str]) -> bool:
+    """Whether the auth installed (if any) has what this release's files build on. Auth made by
+    an earlier scaffold has no API tokens, roles or scopes, which every file rendered now uses
+    (a strategy added, a page): an issue says so, and nothing is written."""
+    marker = f"src/{project.app}/accounts/api_token.py"
+    if not installed or project.exists(marker):
+        return True
+    project.issue(
+        f"This app's auth was installed by an earlier scaffold: it has no {marker}. This "
+        "scaffold's auth files build on API tokens, roles and scopes, which it cannot add to "
+        "the earlier files yet, so it leaves them as they are (nothing was written). Resources "
+        "stay public in this app (gen resource works as before); to add a strategy, use the "
+        "scaffold that installed auth."
+    )
+    return False
 
 
 def _installed(project: Project) -> list[str] | None:
