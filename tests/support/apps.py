@@ -125,3 +125,18 @@ def postgres_available(url: str) -> bool:
             return True
     except OSError:
         return False
+
+
+def fresh_postgres_database(app_env: AppEnvironment, app: Path, server: str, name: str) -> str:
+    """The URL of database `name` on the PostgreSQL `server` (a psycopg URL), made anew empty,
+    by the app's own Python."""
+    script = (
+        "import sys\n"
+        "import sqlalchemy as sa\n"
+        "engine = sa.create_engine(sys.argv[1] + '/postgres', isolation_level='AUTOCOMMIT')\n"
+        "with engine.connect() as connection:\n"
+        f"    connection.execute(sa.text('DROP DATABASE IF EXISTS {name} WITH (FORCE)'))\n"
+        f"    connection.execute(sa.text('CREATE DATABASE {name}'))\n"
+    )
+    app_env.run(app, "python", "-c", script, server)
+    return f"{server}/{name}"
