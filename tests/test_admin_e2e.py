@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.conftest import run_scaffold
-from tests.support.apps import AppEnvironment
+from tests.support.apps import AppEnvironment, fresh_postgres_database
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -201,18 +201,5 @@ def test_on_postgres_the_tests_pass_and_the_migrations_agree(
     app_env.run(app, "ruff", "check", ".")
     server = postgres.replace("postgresql://", "postgresql+psycopg://")
     _assert_tests_pass(app_env, app, {"TEST_DATABASE_URL": f"{server}/scaffold_admin_test"})
-    migrate = _fresh_database(app_env, app, server, "scaffold_admin_migrate")
+    migrate = fresh_postgres_database(app_env, app, server, "scaffold_admin_migrate")
     _assert_migrations_agree(app_env, app, {"DATABASE_URL": migrate})
-
-
-def _fresh_database(app_env: AppEnvironment, app: Path, server: str, name: str) -> str:
-    script = (
-        "import sys\n"
-        "import sqlalchemy as sa\n"
-        "engine = sa.create_engine(sys.argv[1] + '/postgres', isolation_level='AUTOCOMMIT')\n"
-        "with engine.connect() as connection:\n"
-        f"    connection.execute(sa.text('DROP DATABASE IF EXISTS {name} WITH (FORCE)'))\n"
-        f"    connection.execute(sa.text('CREATE DATABASE {name}'))\n"
-    )
-    app_env.run(app, "python", "-c", script, server)
-    return f"{server}/{name}"

@@ -5,6 +5,7 @@ generated apps are installed, tested and served in test_scopes_e2e.py."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -69,6 +70,13 @@ def test_auth_declares_the_user_scope_for_the_generators() -> None:
     }
     assert set(scope) == {"default", *KEYS}
     assert "[tool.scaffold.scopes.user]\ndefault = true\n" in _with_auth()["pyproject.toml"]
+
+
+def test_the_guide_shows_the_table_auth_writes() -> None:
+    guide = (Path(__file__).parents[1] / "docs" / "installers.md").read_text()
+    [table] = re.findall(r"```toml\n(\[tool\.scaffold\.scopes\.user\].*?)```", guide, re.S)
+
+    assert table in _with_auth()["pyproject.toml"]
 
 
 def test_a_scope_edited_by_hand_stays_as_it_is() -> None:

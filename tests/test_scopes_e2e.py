@@ -9,7 +9,10 @@ filter."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import shlex
+import subprocess
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -25,10 +28,9 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.slow
 
+GUIDE = Path(__file__).parents[1] / "docs" / "scopes.md"
 PASSWORD = "correct horse battery staple"
-ITEM = ["Store.Item", "name:string:required"]
 POST = ["Blog.Post", "title:string:required", "body:text"]
-NOTE = ["Blog.Note", "text:string", "--scope", "none"]
 
 # Three items, made while items were public; then Ann registers (the first: she owns the app)
 # and Bob, both confirmed.
@@ -72,20 +74,31 @@ def _scaffold(app: Path, *args: str) -> str:
     return result.stdout
 
 
+def _blocks(language: str) -> list[list[str]]:
+    """The lines of each ```language block of docs/scopes.md, whose examples these tests run."""
+    found = re.findall(rf"^ *```{language}\n(.*?)^ *```", GUIDE.read_text(), re.M | re.S)
+    return [[line.split("  #")[0].strip() for line in block.splitlines()] for block in found]
+
+
 def _build(folder: Path, name: str, *options: str) -> Path:
-    """The app of the issue's "Done means", items made before auth among its resources."""
-    _scaffold(folder, "new", name, "--yes", "--no-git", *options)
-    app = folder / name
-    _scaffold(app, "gen", "resource", *ITEM, "--yes")
-    installed = _scaffold(app, "install", "auth", "--yes")
-    assert "These resources stay public (anyone may read and change their rows): Store.Item." in (
-        " ".join(installed.split())
-    )
-    _scaffold(app, "install", "admin", "--yes")
-    assert "Blog.Post's rows belong to the signed-in user" in _scaffold(
-        app, "gen", "resource", *POST, "--yes"
-    )
-    assert "Blog.Note is public (--scope none)" in _scaffold(app, "gen", "resource", *NOTE, "--yes")
+    """The app of the guide's first example (the issue's "Done means", and items made before
+    auth), named `name`, made with `options`."""
+    app = folder
+    for line in _blocks("sh")[0]:
+        words = shlex.split(line)
+        if words[0] == "cd":
+            continue
+        if words[1] == "new":
+            _scaffold(folder, "new", name, *options, "--no-git", "--yes")
+            app = folder / name
+            continue
+        out = " ".join(_scaffold(app, *words[1:], "--yes").split())
+        assert {
+            "auth": "These resources stay public (anyone may read and change their rows): "
+            "Store.Item.",
+            "Blog.Post": "Blog.Post's rows belong to the signed-in user",
+            "Blog.Note": "Blog.Note is public (--scope none)",
+        }.get(words[2], "") in out
     assert _scaffold(app, "gen", "resource", *POST, "--yes").strip() == "No changes"
     return app
 
@@ -94,18 +107,8 @@ def _scope_the_items(app_env: AppEnvironment, app: Path, env: dict[str, str]) ->
     """The items, which have rows, become Ann's: the migration keeps every row."""
     app_env.run(app, "alembic", "upgrade", "head", env=env)
     app_env.run(app, "python", "-c", SEED.format(app=app.name), PASSWORD, env=env)
-    scoped = _scaffold(
-        app,
-        "gen",
-        "resource",
-        *ITEM,
-        "--scope",
-        "user",
-        "--force",
-        "--owner",
-        "ann@example.com",
-        "--yes",
-    )
+    [scope_items] = _blocks("sh")[1]
+    scoped = _scaffold(app, *shlex.split(scope_items)[1:], "--yes")
     assert "Its rows go to ann@example.com." in scoped
     app_env.run(app, "alembic", "upgrade", "head", env=env)
     owners = app_env.run(app, "python", "-c", OWNERS.format(app=app.name), env=env)
@@ -243,8 +246,9 @@ def test_served_each_user_has_their_own_posts_and_the_notes_are_everyones(
             for context in (visitor, ann_context, bob_context):
                 context.close()
 
-        status, _, listed = _call(base + "/api/posts", token=token)
-        assert status == 200 and isinstance(listed, dict)
+        [curl] = _blocks("sh")[2]  # the guide's, with the server's address
+        command = curl.replace("http://127.0.0.1:8000", base)
+        listed = json.loads(_shell(command, {"TOKEN": token}))
         assert [post["title"] for post in listed["items"]] == ["Ann's post"]
         status, headers, _ = _call(base + "/api/posts")
         assert (status, headers["www-authenticate"]) == (401, "Bearer")
@@ -259,6 +263,15 @@ def test_served_each_user_has_their_own_posts_and_the_notes_are_everyones(
         assert _call(base + "/api/notes")[0] == 200
 
 
+def _shell(command: str, env: dict[str, str]) -> str:
+    """What `command` prints, run by a shell as a person would type it."""
+    result = subprocess.run(
+        ["sh", "-c", command], capture_output=True, text=True, env={**os.environ, **env}
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def _bob_id(page, base: str) -> str:
     """Bob's id, as his own API response shows it."""
     page.goto(base + "/users/settings/api-tokens")
@@ -267,6 +280,20 @@ def _bob_id(page, base: str) -> str:
     status, _, listed = _call(base + "/api/posts", token=page.inner_text("#new-token"))
     assert status == 200 and isinstance(listed, dict)
     return listed["items"][0]["user_id"]
+
+
+def test_the_role_commands_of_the_guide(app_env: AppEnvironment, app: Path) -> None:
+    said = [app_env.run(app, *shlex.split(line)).stdout for line in _blocks("sh")[3]]
+
+    assert said == [
+        "bob@example.com is now an admin.\n",
+        "bob@example.com is no longer an admin.\n",
+        "bob@example.com owns the app.\n",
+    ]
+    revoke = ["python", "-m", "shop", "admin", "revoke", "bob@example.com"]
+    refused = app_env.run(app, *revoke, check=False)
+    assert refused.returncode == 1 and "owns the app, and stays an admin" in refused.stderr
+    app_env.run(app, "python", "-m", "shop", "admin", "owner", "ann@example.com")
 
 
 # The generated tests guard the owner filter -------------------------------------------------------

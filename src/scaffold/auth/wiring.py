@@ -135,6 +135,23 @@ label.checkbox {{
   white-space: pre-wrap;
   word-break: break-word;
 }}
+
+.api-token {{
+  white-space: pre-wrap;
+  word-break: break-all;
+}}
+
+.tokens {{
+  display: grid;
+  gap: 1rem;
+  margin: 0;
+  padding: 0;
+  list-style: none;
+}}
+
+.tokens form {{
+  margin: 0.5rem 0 0;
+}}
 """
 
 RATE_LIMIT_SETTING = """
@@ -244,6 +261,7 @@ def wire_core(project: Project, app: str) -> None:
     project.update_file(
         "pyproject.toml", lambda text: ensure_tool_table(text, ("scopes", "user"), user_scope(app))
     )
+    _ensure_readme(project)
 
 
 def user_scope(app: str) -> dict[str, object]:
@@ -293,6 +311,34 @@ def _ensure_user_factory(project: Project, app: str) -> None:
         EnsureImport(f"{app}.db", "utcnow", first_party=first_party),
         EnsureFunction("make_user", MAKE_USER),
     )
+
+
+README_HEADING = "## Accounts"
+README = f"""\
+{README_HEADING}
+
+People register, log in and change their settings under /users (see `src/{{app}}/accounts/`
+and `src/{{app}}/web/users/`); in development, sent emails appear at /dev/mailbox.
+
+- Resources generated from now on belong to the signed-in user (`scaffold gen resource ...
+  --scope none` makes a public one): each user sees and changes their own rows only, and
+  visitors are sent to log in. The first person to register owns the app, as an admin.
+- The JSON API takes a personal API token, made at /users/settings/api-tokens and sent as
+  `Authorization: Bearer <token>`, or the session cookie with the CSRF token in an
+  `X-CSRF-Token` header. Without either it answers 401; /docs has an "Authorize" button.
+"""
+
+
+def _ensure_readme(project: Project) -> None:
+    """A section on accounts and scopes at the end of the app's README, once."""
+    text = README.replace("{app}", project.app)
+    if project.exists("README.md"):
+        project.update_file(
+            "README.md",
+            lambda readme: (
+                readme if README_HEADING in readme else readme.rstrip("\n") + "\n\n" + text
+            ),
+        )
 
 
 def _ensure_styles(project: Project, path: str) -> None:
