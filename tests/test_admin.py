@@ -106,18 +106,19 @@ def test_the_view_of_a_resource_lists_searches_sorts_filters_and_hides_private_a
     view = _text(project, "src/shop/admin/blog_posts.py")
 
     assert "class PostAdmin(ModelView, model=Post):" in view
-    assert (
-        "column_list = [Post.title, Post.published, Post.status, Post.author, Post.inserted_at]"
-        in view
-    )
+    # Posts belong to users (auth's scope): the admin shows every post, and whose it is.
+    columns = ["title", "published", "status", "author", "user", "inserted_at"]
+    assert "column_list = [\n" + "".join(f"        Post.{c},\n" for c in columns) in view
     assert "column_searchable_list = [Post.title]" in view
     assert "column_default_sort = (Post.inserted_at, True)" in view
     assert "BooleanFilter(Post.published)," in view
     assert "(choice.name, choice.value) for choice in PostStatus]" in view
     assert 'ReferenceFilter(Post.author_id, User.email, title="Author"),' in view
-    assert "column_details_exclude_list = [Post.notes, Post.author_id]" in view
+    assert 'ReferenceFilter(Post.user_id, User.email, title="User"),' in view
+    assert "column_details_exclude_list = [Post.notes, Post.author_id, Post.user_id]" in view
     assert "form_excluded_columns = [Post.inserted_at, Post.updated_at, Post.notes]" in view
-    assert 'form_ajax_refs = {"author": {"fields": ("email",), "order_by": "email"}}' in view
+    assert '"author": {"fields": ("email",), "order_by": "email"},' in view
+    assert '"user": {"fields": ("email",), "order_by": "email"},' in view
     test = _text(project, "tests/admin/test_blog_posts.py")
     assert 'admin_client.get("/admin/post/list")' in test
     assert "row = make_post(session)" in test

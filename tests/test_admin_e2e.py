@@ -23,7 +23,8 @@ PASSWORD = "correct horse battery staple"
 POST = ["Blog.Post", "title:string:required", "published:boolean", "status:enum:draft,published"]
 PRODUCT = ["Shop.Product", "name:string:required", "price:decimal:required"]
 
-# Two users with passwords and a post, in the app's development database.
+# Two users with passwords and a post of Bob's (posts belong to users), in the app's
+# development database.
 SEED = f"""
 from shop.accounts.password_hashing import hash_password
 from shop.accounts.user import User
@@ -36,7 +37,9 @@ with make_session_factory(engine)() as session:
     for email in ("ann@example.com", "bob@example.com"):
         hashed = hash_password({PASSWORD!r})
         session.add(User(email=email, hashed_password=hashed, confirmed_at=utcnow()))
-    session.add(Post(title="First post", published=True))
+    session.flush()
+    bob = session.query(User).filter_by(email="bob@example.com").one()
+    session.add(Post(title="First post", published=True, user=bob))
     session.commit()
 """
 
@@ -126,7 +129,8 @@ def test_an_admin_edits_a_row_others_are_kept_out(
             _log_in(page, "ann@example.com")
             assert page.url == base + "/admin/"
 
-            # The admin sees the post, and edits it; the form carries the CSRF token.
+            # The admin sees Bob's post (an admin acts on every row), and edits it; the form
+            # carries the CSRF token.
             page.goto(base + "/admin/post/list")
             assert page.locator("td", has_text="First post").count() == 1
             page.screenshot(path=str(shots / "admin-posts.png"), full_page=True)

@@ -287,3 +287,35 @@ def test_a_missing_anchor_exits_2_and_writes_nothing(shop: Path) -> None:
     assert "src/shop/main.py" in output and "app.add_middleware(" in output
     assert "Make this edit by hand" in output
     assert _snapshot(shop) == before
+
+
+def test_api_tokens_roles_and_bearer_auth_are_generated(base: dict[str, str]) -> None:
+    project = testing.run(testing.project(base), auth)
+
+    for path in [
+        "src/shop/accounts/api_token.py",
+        "src/shop/accounts/roles.py",
+        "src/shop/web/api_auth.py",
+        "src/shop/web/users/api_tokens.py",
+        "src/shop/web/templates/users/api_tokens.html",
+        "tests/accounts/scopes.py",
+        "tests/accounts/test_api_tokens.py",
+        "tests/accounts/test_api_auth.py",
+        "tests/accounts/test_roles.py",
+    ]:
+        testing.assert_creates(project, path)
+    testing.assert_has_patch(
+        project, "src/shop/models.py", "+ |from shop.accounts.api_token import ApiToken"
+    )
+    interface = testing.change(project, "src/shop/accounts/__init__.py")
+    assert interface is not None and '    "create_api_token",' in (interface.after or "")
+    [migration] = [c.after or "" for c in project.changes() if "create_users" in c.path]
+    assert (
+        '"api_tokens",' in migration
+        and 'sa.Column("is_owner", sa.Boolean(), nullable=False),' in migration
+    )
+    passwords = testing.change(project, "src/shop/accounts/passwords.py")
+    assert (
+        passwords is not None
+        and (passwords.after or "").count("delete_user_api_tokens(session, user)") == 2
+    )

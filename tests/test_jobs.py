@@ -24,6 +24,7 @@ APP = "shop"
 EMAILS = "src/shop/web/users/emails.py"
 # Files that each installer patches in its own place: their words, not their order, agree.
 PATCHED = {
+    "README.md",  # each installer appends its section
     "pyproject.toml",
     ".env.example",
     "src/shop/main.py",

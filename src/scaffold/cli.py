@@ -181,6 +181,23 @@ def gen_resource(
     no_web: Annotated[bool, typer.Option("--no-web", help="No HTML pages.")] = False,
     no_api: Annotated[bool, typer.Option("--no-api", help="No JSON API.")] = False,
     no_admin: Annotated[bool, typer.Option("--no-admin", help="No admin view.")] = False,
+    scope: Annotated[
+        str | None,
+        typer.Option(
+            help="Who owns the rows: `user` (the default once auth is installed: each "
+            "signed-in user has their own), another scope of [tool.scaffold.scopes], or `none` "
+            "(public).",
+            show_default=False,
+        ),
+    ] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            help="With --scope user --force on a resource that has rows: the email of the "
+            "user they go to.",
+            show_default=False,
+        ),
+    ] = None,
     *,
     options: RunOptions,
 ) -> None:
@@ -198,6 +215,8 @@ def gen_resource(
             web=not no_web,
             api=not no_api,
             admin=not no_admin,
+            scope=scope,
+            owner=owner,
         ),
         options,
     )

@@ -8,6 +8,7 @@ that only asks where a file lives should not pay for it.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
     from scaffold.project import Project
 
 ENV_EXAMPLE = ".env.example"
+# Models that are not resources: secrets (token hashes), and the machinery of other features.
+INTERNAL = frozenset(
+    {"Base", "UserToken", "ApiToken", "MailboxMessage", "RateLimitCounter", "JobFailure"}
+)
 
 
 def domain_package(project: Project, domain: str) -> str:
@@ -43,6 +48,36 @@ def model_source(project: Project, name: ResourceName, needed_by: str) -> tuple[
             f"Create it first, e.g.: scaffold gen resource {name} name:string"
         )
     return path, source
+
+
+def app_resources(project: Project) -> tuple[list[ResourceName], list[str]] | None:
+    """The app's resources, from the imports of models.py (which imports every model): a model
+    `X` of `src/APP/<domain>/<x>.py` is resource `Domain.X`. Also the other models it imports
+    (`"X (module)"`). None, with an issue, if models.py does not parse."""
+    app = project.app
+    path = f"src/{app}/models.py"
+    try:
+        tree = ast.parse(project.read(path) or "")
+    except SyntaxError as error:
+        project.issue(f"{path}:{error.lineno}: is not valid Python: {error.msg}. Fix it first.")
+        return None
+    found, others = [], []
+    for node in tree.body:
+        if not isinstance(node, ast.ImportFrom) or not (node.module or "").startswith(f"{app}."):
+            continue
+        parts = (node.module or "").split(".")
+        for name in (alias.name for alias in node.names if alias.name not in INTERNAL):
+            resource = ResourceName(_camel(parts[1]), name) if len(parts) == 3 else None
+            if resource and parts[2] == snake(name) and project.exists(model_path(app, resource)):
+                found.append(resource)
+            else:
+                others.append(f"{name} ({node.module})")
+    return found, others
+
+
+def _camel(module: str) -> str:
+    """`blog_posts` -> `BlogPosts`: a domain's name from its package."""
+    return "".join(part.capitalize() for part in module.split("_"))
 
 
 def factories_module(domain: str) -> str:
@@ -87,6 +122,21 @@ def ensure_exports(project: Project, path: str, names: Mapping[str, Iterable[str
             edits.append(EnsureImport(module, name, first_party=frozenset({app})))
             edits.append(AppendToList("__all__", f'"{name}"'))
     project.patch_python(path, *edits, WrapLongList("__all__"))
+
+
+def ensure_section(project: Project, path: str, heading: str, section: str) -> None:
+    """`section` at the end of `path` (a README, a stylesheet...), unless a line of the file
+    already reads `heading`; a warning that shows the section if the file is missing."""
+    if not project.exists(path):
+        project.warn(f"{path} is missing, so it does not have this:\n{section}")
+        return
+
+    def append(text: str) -> str:
+        if heading in text.splitlines():
+            return text
+        return text.rstrip("\n") + "\n\n" + section
+
+    project.update_file(path, append)
 
 
 def ensure_env_block(project: Project, key: str, block: str) -> None:

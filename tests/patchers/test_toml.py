@@ -3,7 +3,12 @@ from textwrap import dedent
 import pytest
 
 from scaffold.patchers import PatchError
-from scaffold.patchers.toml import add_dependency, read_tool_config, set_tool_config
+from scaffold.patchers.toml import (
+    add_dependency,
+    ensure_tool_table,
+    read_tool_config,
+    set_tool_config,
+)
 
 
 def assert_patch(edit, before: str, after: str) -> None:
@@ -490,3 +495,70 @@ def test_add_entry_point() -> None:
     )
     assert add_entry_point(after, "scaffold.installers", "hello", "x.other:other") == after
     assert isinstance(add_entry_point("a = 1\n", "g", "n", "v"), PatchError)
+
+
+# ensure_tool_table
+
+SCOPE = {"default": True, "column": "user_id"}
+
+
+def test_ensure_tool_table_writes_a_table_of_its_own_between_the_others():
+    assert_patch(
+        lambda text: ensure_tool_table(text, ("scopes", "user"), SCOPE),
+        """\
+        [tool.scaffold]
+        app = "shop"  # the package
+
+        [tool.ruff]
+        line-length = 100
+        """,
+        """\
+        [tool.scaffold]
+        app = "shop"  # the package
+
+        [tool.scaffold.scopes.user]
+        default = true
+        column = "user_id"
+
+        [tool.ruff]
+        line-length = 100
+        """,
+    )
+
+
+def test_ensure_tool_table_adds_the_missing_keys_and_keeps_the_users_values():
+    assert_patch(
+        lambda text: ensure_tool_table(text, ("scopes", "user"), SCOPE),
+        """\
+        [tool.scaffold]
+        app = "shop"
+
+        [tool.scaffold.scopes.team]
+        column = "team_id"
+
+        [tool.scaffold.scopes.user]
+        column = "person_id"  # renamed
+        """,
+        """\
+        [tool.scaffold]
+        app = "shop"
+
+        [tool.scaffold.scopes.team]
+        column = "team_id"
+
+        [tool.scaffold.scopes.user]
+        column = "person_id"  # renamed
+        default = true
+        """,
+    )
+
+
+def test_ensure_tool_table_where_an_inline_table_is():
+    result = ensure_tool_table("[tool.scaffold]\nscopes = {user = {}}\n", ("scopes", "user"), SCOPE)
+
+    assert isinstance(result, PatchError)
+    assert (
+        result.problem
+        == "`tool.scaffold.scopes` should be a table of its own (`[tool.scaffold.scopes]`)"
+    )
+    assert result.manual == '[tool.scaffold.scopes.user]\ndefault = true\ncolumn = "user_id"'

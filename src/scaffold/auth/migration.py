@@ -1,12 +1,40 @@
-"""The migration that creates the tables of auth: users, their tokens, and rate-limit counters.
+"""The migration that creates the tables of auth: users, their tokens, their API tokens, and
+rate-limit counters.
 
 Written as Alembic's autogenerate writes it for the generated models, every constraint named as
 the app's naming convention (db.py) names it, so that `alembic check` finds nothing to change.
 """
 
-MESSAGE = "Create users, user tokens and rate-limit counters"
+MESSAGE = "Create users, user tokens, API tokens and rate-limit counters"
 
-UPGRADE = """\
+API_TOKENS = """\
+op.create_table(
+    "api_tokens",
+    sa.Column("id", sa.Uuid(), nullable=False),
+    sa.Column("user_id", sa.Uuid(), nullable=False),
+    sa.Column("name", sa.String(length=100), nullable=False),
+    sa.Column("token_hash", sa.LargeBinary(), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("inserted_at", sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(
+        ["user_id"],
+        ["users.id"],
+        name=op.f("fk_api_tokens_user_id_users"),
+        ondelete="CASCADE",
+    ),
+    sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
+    sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
+)
+op.create_index(op.f("ix_api_tokens_user_id"), "api_tokens", ["user_id"], unique=False)
+"""
+
+DROP_API_TOKENS = """\
+op.drop_index(op.f("ix_api_tokens_user_id"), table_name="api_tokens")
+op.drop_table("api_tokens")
+"""
+
+UPGRADE = f"""\
 op.create_table(
     "users",
     sa.Column("id", sa.Uuid(), nullable=False),
@@ -14,6 +42,7 @@ op.create_table(
     sa.Column("hashed_password", sa.String(length=255), nullable=True),
     sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("is_admin", sa.Boolean(), nullable=False),
+    sa.Column("is_owner", sa.Boolean(), nullable=False),
     sa.Column("inserted_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
@@ -37,7 +66,7 @@ op.create_table(
     sa.UniqueConstraint("token_hash", name=op.f("uq_user_tokens_token_hash")),
 )
 op.create_index(op.f("ix_user_tokens_user_id"), "user_tokens", ["user_id"], unique=False)
-op.create_table(
+{API_TOKENS}op.create_table(
     "rate_limit_counters",
     sa.Column("key", sa.String(length=100), nullable=False),
     sa.Column("hits", sa.Integer(), nullable=False),
@@ -52,10 +81,10 @@ op.create_index(
 )
 """
 
-DOWNGRADE = """\
+DOWNGRADE = f"""\
 op.drop_index(op.f("ix_rate_limit_counters_expires_at"), table_name="rate_limit_counters")
 op.drop_table("rate_limit_counters")
-op.drop_index(op.f("ix_user_tokens_user_id"), table_name="user_tokens")
+{DROP_API_TOKENS}op.drop_index(op.f("ix_user_tokens_user_id"), table_name="user_tokens")
 op.drop_table("user_tokens")
 op.drop_table("users")
 """

@@ -23,6 +23,14 @@ CORE_EXPORTS = {
         "sudo_mode",
     ],
     "email_changes": ["deliver_user_update_email_instructions", "update_user_email"],
+    "api_token": [
+        "ApiToken",
+        "create_api_token",
+        "list_api_tokens",
+        "revoke_api_token",
+        "get_user_by_api_token",
+    ],
+    "roles": ["transfer_ownership"],
 }
 EXPORTS = {
     "password": {

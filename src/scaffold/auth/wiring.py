@@ -15,11 +15,13 @@ from scaffold.patchers.python import (
     EnsureModuleStatement,
     EnsureStatement,
 )
+from scaffold.patchers.toml import ensure_tool_table
 from scaffold.wiring import (
     domain_package,
     ensure_env_block,
     ensure_exports,
     ensure_factories,
+    ensure_section,
     ensure_settings,
 )
 
@@ -134,6 +136,23 @@ label.checkbox {{
   white-space: pre-wrap;
   word-break: break-word;
 }}
+
+.api-token {{
+  white-space: pre-wrap;
+  word-break: break-all;
+}}
+
+.tokens {{
+  display: grid;
+  gap: 1rem;
+  margin: 0;
+  padding: 0;
+  list-style: none;
+}}
+
+.tokens form {{
+  margin: 0.5rem 0 0;
+}}
 """
 
 RATE_LIMIT_SETTING = """
@@ -190,6 +209,7 @@ def wire_core(project: Project, app: str) -> None:
         {
             f"{app}.accounts.user": ["User"],
             f"{app}.accounts.user_token": ["UserToken"],
+            f"{app}.accounts.api_token": ["ApiToken"],
             f"{app}.rate_limits.database": ["RateLimitCounter"],
         },
     )
@@ -250,8 +270,27 @@ def wire_core(project: Project, app: str) -> None:
     )
     project.insert_at_marker(f"src/{app}/web/templates/layout.html", ACCOUNT_MARKER, ACCOUNT)
     _ensure_user_factory(project, app)
-    _ensure_styles(project, f"src/{app}/{STYLESHEET}")
+    ensure_section(project, f"src/{app}/{STYLESHEET}", STYLES_MARKER, STYLES)
     ensure_env_block(project, "RATE_LIMIT_URL", RATE_LIMIT_ENV)
+    project.update_file(
+        "pyproject.toml", lambda text: ensure_tool_table(text, ("scopes", "user"), user_scope(app))
+    )
+    ensure_section(project, "README.md", README_HEADING, README.replace("{app}", app))
+
+
+def user_scope(app: str) -> dict[str, object]:
+    """The `user` scope, as [tool.scaffold.scopes.user] declares it for the generators: a
+    resource's rows belong to the signed-in user (see scaffold.resources.scopes)."""
+    return {
+        "default": True,
+        "owner": "Accounts.User",
+        "column": "user_id",
+        "owner_id": "scope.user.id",
+        "scope": f"{app}.accounts.scope:Scope",
+        "page_scope": f"{app}.web.user_auth:AuthenticatedScope",
+        "api_scope": f"{app}.web.api_auth:ApiScope",
+        "tests": "tests.accounts.scopes",
+    }
 
 
 def wire_strategy(project: Project, app: str, strategy: str) -> None:
@@ -288,11 +327,17 @@ def _ensure_user_factory(project: Project, app: str) -> None:
     )
 
 
-def _ensure_styles(project: Project, path: str) -> None:
-    """The account pages' styles, appended to the app's stylesheet once."""
-    if not project.exists(path):
-        project.warn(f"{path} is missing: the account pages will have no styles of their own.")
-        return
-    project.update_file(
-        path, lambda css: css if STYLES_MARKER in css else css.rstrip("\n") + "\n\n" + STYLES
-    )
+README_HEADING = "## Accounts"
+README = f"""\
+{README_HEADING}
+
+People register, log in and change their settings under /users (see `src/{{app}}/accounts/`
+and `src/{{app}}/web/users/`); in development, sent emails appear at /dev/mailbox.
+
+- Resources generated from now on belong to the signed-in user (`scaffold gen resource ...
+  --scope none` makes a public one): each user sees and changes their own rows only, and
+  visitors are sent to log in. The first person to register owns the app, as an admin.
+- The JSON API takes a personal API token, made at /users/settings/api-tokens and sent as
+  `Authorization: Bearer <token>`, or the session cookie with the CSRF token in an
+  `X-CSRF-Token` header. Without either it answers 401; /docs has an "Authorize" button.
+"""

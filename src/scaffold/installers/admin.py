@@ -13,21 +13,18 @@ and the model files of the resources.
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Mapping
 from typing import Any
 
 from scaffold import Project, installer
 from scaffold.installers.admin_view import USERS, register, stage_view
-from scaffold.naming import ResourceName, snake
+from scaffold.naming import ResourceName
 from scaffold.patchers.python import EnsureDictEntry, EnsureImport, EnsureStatement
 from scaffold.rendering import render_tree, stage_tree
-from scaffold.wiring import model_path
+from scaffold.wiring import app_resources
 
 GUARD_KEY = "admin_guard"
 GUARDS = ("auth", "dev")
-# Models that are not resources: secrets (token hashes), and the machinery of other features.
-INTERNAL = frozenset({"Base", "UserToken", "MailboxMessage", "RateLimitCounter", "JobFailure"})
 ADMIN_COMMAND = 'Command("Grant or revoke admin rights.", rights.run, rights.add_arguments)'
 
 
@@ -82,6 +79,13 @@ def stage_guard(project: Project) -> bool:
         )
         return False
     guard = "auth" if config.get("auth_strategies") else "dev"
+    if guard == "auth" and not project.exists(f"src/{app}/accounts/api_token.py"):
+        project.issue(
+            "This app's auth was installed by an earlier scaffold, without the roles (the "
+            "app's owner) that this scaffold's admin files use: install the admin with the "
+            "scaffold that installed auth."
+        )
+        return False
     old = render_tree(f"admin/{before}", app) if before else {}
     _follow(project, render_tree(f"admin/{guard}", app), old)
     if guard == "auth":
@@ -137,37 +141,19 @@ def _wire(project: Project, app: str) -> None:
 
 
 def _resources(project: Project, app: str) -> list[ResourceName]:
-    """The resources, from the imports of models.py (which imports every model): a model
-    `X` of `src/APP/<domain>/<x>.py` is resource `Domain.X`."""
-    path = f"src/{app}/models.py"
-    try:
-        tree = ast.parse(project.read(path) or "")
-    except SyntaxError as error:
-        project.issue(f"{path}:{error.lineno}: is not valid Python: {error.msg}. Fix it first.")
+    """The resources, each with its model file (see scaffold.wiring.app_resources)."""
+    found = app_resources(project)
+    if found is None:
         return []
-    found, others = [], []
-    for node in tree.body:
-        if not isinstance(node, ast.ImportFrom) or not (node.module or "").startswith(f"{app}."):
-            continue
-        parts = (node.module or "").split(".")
-        for name in (alias.name for alias in node.names if alias.name not in INTERNAL):
-            resource = ResourceName(_camel(parts[1]), name) if len(parts) == 3 else None
-            if resource and parts[2] == snake(name) and project.exists(model_path(app, resource)):
-                found.append(resource)
-            else:
-                others.append(f"{name} ({node.module})")
+    resources, others = found
     if others:
         project.warn(
             f"No admin view for {', '.join(others)}: scaffold finds a resource's model in "
             f"src/{app}/<domain>/<model>.py. Add a ModelView for it in src/{app}/admin/, and "
             f"to VIEWS in src/{app}/admin/__init__.py."
         )
-    return [name for name in found if name != USERS or not project.config().get("auth_strategies")]
-
-
-def _camel(module: str) -> str:
-    """`blog_posts` -> `BlogPosts`: a domain's name from its package."""
-    return "".join(part.capitalize() for part in module.split("_"))
+    auth = project.config().get("auth_strategies")
+    return [name for name in resources if name != USERS or not auth]
 
 
 def _next_steps(app: str, guard: str) -> str:

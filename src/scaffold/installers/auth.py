@@ -17,8 +17,9 @@ from typing import Any
 from scaffold import Option, Project, installer, migrations
 from scaffold.auth import migration
 from scaffold.auth.strategies import STRATEGIES, ordered, render_files
-from scaffold.auth.wiring import wire_core, wire_strategy
+from scaffold.auth.wiring import user_scope, wire_core, wire_strategy
 from scaffold.rendering import stage_tree
+from scaffold.wiring import app_resources, model_path
 
 CONFIG_KEY = "auth_strategies"
 
@@ -39,9 +40,10 @@ CONFIG_KEY = "auth_strategies"
 def auth(project: Project, options: Mapping[str, Any]) -> None:
     app = project.app
     installed = _installed(project)
-    if installed is None:
+    if installed is None or not _current(project, installed):
         return
     wanted = ordered({*installed, *options["strategy"]})
+    scoped_before = "user" in project.config().get("scopes", {})
     project.compose("domain", name="Accounts")
     project.compose("mailer")
     old = render_files(app, installed) if installed else {}
@@ -58,6 +60,47 @@ def auth(project: Project, options: Mapping[str, Any]) -> None:
         project.compose("jobs_auth")  # with jobs, the account pages' emails go through them
     added = [name for name in wanted if name not in installed]
     project.notice(_next_steps(app, wanted, added, first=not installed))
+    if not scoped_before:
+        _name_public_resources(project)
+
+
+def _name_public_resources(project: Project) -> None:
+    """Resources made before auth stay public; say which, and how to scope one."""
+    found = app_resources(project)
+    owned = f"{user_scope(project.app)['column']}: Mapped["
+    public = [
+        name
+        for name in (found[0] if found else [])
+        if name.domain != "Accounts"
+        and owned not in (project.read(model_path(project.app, name)) or "")
+    ]
+    if not public:
+        return
+    names = ", ".join(str(name) for name in public)
+    project.notice(
+        f"\nThese resources stay public (anyone may read and change their rows): {names}. "
+        "To make one belong to its users, generate it again, with the attributes it was made "
+        f"with: scaffold gen resource {public[0]} ATTRIBUTES --scope user --force [--owner "
+        "EMAIL]. Its files are made anew (edits to them are lost), and a migration adds its "
+        "owner column; --owner gives the rows it has to that user."
+    )
+
+
+def _current(project: Project, installed: list[str]) -> bool:
+    """Whether the auth installed (if any) has what this release's files build on. Auth made by
+    an earlier scaffold has no API tokens, roles or scopes, which every file rendered now uses
+    (a strategy added, a page): an issue says so, and nothing is written."""
+    marker = f"src/{project.app}/accounts/api_token.py"
+    if not installed or project.exists(marker):
+        return True
+    project.issue(
+        f"This app's auth was installed by an earlier scaffold: it has no {marker}. This "
+        "scaffold's auth files build on API tokens, roles and scopes, which it cannot add to "
+        "the earlier files yet, so it leaves them as they are (nothing was written). Resources "
+        "stay public in this app (gen resource works as before); to add a strategy, use the "
+        "scaffold that installed auth."
+    )
+    return False
 
 
 def _installed(project: Project) -> list[str] | None:

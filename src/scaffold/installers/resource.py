@@ -28,7 +28,7 @@ from scaffold.patchers.python import (
     WrapLongList,
 )
 from scaffold.rendering import render
-from scaffold.resources import files, migration, samples, web
+from scaffold.resources import files, migration, samples, scopes, web
 from scaffold.resources.keys import Target, read_target
 from scaffold.resources.spec import ACTIONS, Resource, parse
 from scaffold.wiring import domain_package, ensure_factories, factories_module
@@ -49,17 +49,34 @@ NAV_MARKER = "{# scaffold:nav #}"
         Option("web", default=True, help="HTML pages."),
         Option("api", default=True, help="A JSON API."),
         Option("admin", default=True, help="An admin view (once the admin is installed)."),
+        Option(
+            "scope",
+            default=None,
+            help="Who owns the rows: a scope of the app (`user` once auth is installed, the "
+            "default then), or `none` for rows anyone may read and change.",
+        ),
+        Option(
+            "owner",
+            default=None,
+            help="Scoping a resource that has rows: the email of the user they go to (else "
+            "they have no owner, and only the admin shows them).",
+        ),
     ],
 )
 def resource(project: Project, options: Mapping[str, Any]) -> None:
-    r = parse(options, project.app)
+    config = project.config()
+    scope = scopes.choose(config, options["scope"])
+    r = parse(options, project.app, scope, scopes.owners(config), scopes.owner_columns(config))
+    existing = project.read(r.model_path)
+    email = _owner_email(options["owner"], r, existing)
+    if r.scope and existing is not None and _optional_owner(existing, r.scope.column, email):
+        r = replace(r, scope=r.scope.optional())  # rows made before have no owner
     targets = _targets(project, r)
     if targets is None:
         return
     r = replace(r, targets=targets)
     _refuse_a_second_class(project, r)
     owned = files.owned(r)
-    existing = project.read(r.model_path)
     if existing is None:
         _refuse_a_second_table(project, r)
     changed = existing is not None and existing != owned[r.model_path]
@@ -77,10 +94,15 @@ def resource(project: Project, options: Mapping[str, Any]) -> None:
     if options["admin"] and project.config().get("admin"):
         # After _wire: its test uses make_*. Forced, the view follows the regenerated model.
         project.compose("admin_view", name=str(r.name))
+    _say_who_owns(project, r, options["scope"], config)
     if existing is None:
         upgrade, downgrade = migration.upgrade(r), migration.downgrade(r)
         migrations.add_revision(project, migration.message(r), upgrade, downgrade)
         project.notice(f"\n{r.name} is ready. Create its table with: alembic upgrade head")
+    elif r.scope and not _has_owner(existing, r.scope.column):
+        upgrade, downgrade = migration.add_owner(r, email), migration.drop_owner(r)
+        migrations.add_revision(project, migration.owner_message(r), upgrade, downgrade)
+        project.notice(_scoped_notice(project, r, email))
     elif changed:
         project.notice(
             f"\n{r.name}'s files were regenerated; its table was not changed. Write the migration "
@@ -89,13 +111,15 @@ def resource(project: Project, options: Mapping[str, Any]) -> None:
 
 
 def _targets(project: Project, r: Resource) -> dict[ResourceName, Target] | None:
-    """The referenced resources, read from their model files (None: an issue was reported)."""
+    """The referenced resources, the owner's among them, read from their model files (None:
+    an issue was reported)."""
     found: dict[ResourceName, Target] = {}
-    for attribute in r.references:
+    for attribute in r.stored:
         name = attribute.target
-        assert name is not None
+        if name is None:
+            continue
         if name == r.name:
-            found[name] = Target(name, r.model_module, r.model_path, r.table, r.key)
+            found[name] = Target(name, r.model_module, r.model_path, r.table, r.key)  # itself
         elif name not in found:
             target = read_target(project, name, needed_by=f"{r.name}.{attribute.name}")
             if target is None:
@@ -194,6 +218,74 @@ def _refuse_a_second_table(project: Project, r: Resource) -> None:
         )
 
 
+def _owner_email(given: str | None, r: Resource, existing: str | None) -> str | None:
+    """`--owner EMAIL`, checked: it names who owns the rows of a resource being scoped."""
+    if given is None:
+        return None
+    if r.scope is None or existing is None or _has_owner(existing, r.scope.column):
+        raise UsageError(
+            "--owner is for scoping a resource that has rows already: `scaffold gen resource "
+            f"{r.name} ATTRIBUTES --scope user --force --owner EMAIL` gives them to that user."
+        )
+    email = given.strip().lower()
+    if not _EMAIL.match(email):
+        raise UsageError(f"Invalid --owner `{given}`: give a user's email, e.g. ann@example.com.")
+    return email
+
+
+_EMAIL = re.compile(r"^[^@\s\"'\\]+@[^@\s\"'\\]+$")
+
+
+def _has_owner(model: str, column: str) -> bool:
+    return re.search(rf"^\s+{column}: Mapped\[", model, re.MULTILINE) is not None
+
+
+def _optional_owner(model: str, column: str, email: str | None) -> bool:
+    """Whether the owner column is nullable: added to a table that had rows, without `email`
+    to give them to (or so since)."""
+    if not _has_owner(model, column):
+        return email is None
+    return re.search(rf"^\s+{column}: Mapped\[[^\]]*\| None\]", model, re.MULTILINE) is not None
+
+
+def _say_who_owns(
+    project: Project, r: Resource, given: str | None, config: Mapping[str, Any]
+) -> None:
+    """In an app with scopes, whether the rows belong to someone is said in the preview."""
+    if not scopes.declared(config):
+        return
+    if r.scope is None:
+        project.warn(
+            f"{r.name} is public (--scope none): anyone, signed in or not, can list, read, "
+            "create, change and delete its rows, through its pages and its API."
+        )
+    elif given is None:
+        project.notice(
+            f"\n{r.name}'s rows belong to the signed-in {r.scope.relation} (--scope "
+            f"{r.scope.name}); --scope none makes a public resource."
+        )
+
+
+def _scoped_notice(project: Project, r: Resource, email: str | None) -> str:
+    assert r.scope is not None
+    if email:
+        rows = f"Its rows go to {email}."
+    elif project.config().get("admin"):
+        rows = (
+            "Its rows have no owner yet: no page shows them, the admin does, where admins can "
+            f"give each its {r.scope.relation}."
+        )
+    else:
+        rows = (
+            "Its rows have no owner yet, so no page shows them (`scaffold install admin` shows "
+            f"them to admins, who can give each its {r.scope.relation})."
+        )
+    return (
+        f"\n{r.name} now belongs to its users: a migration adds {r.table}.{r.scope.column}. "
+        f"{rows} Apply it with: alembic upgrade head"
+    )
+
+
 def _exists_message(r: Resource) -> str:
     return (
         f"{r.model_path} exists, and differs from what this command generates: {r.name} was "
@@ -280,10 +372,11 @@ def _factories(project: Project, r: Resource, *, force: bool) -> None:
     edits += [EnsureImport(r.model_module, n, first_party=first_party) for n in names]
     for module, name in samples.value_imports(r):
         edits.append(EnsureImport(module, name or None, first_party=first_party))
-    for attribute in samples.arranged(r):
-        target = r.target(attribute).name
+    for attribute in [*samples.arranged(r), *([r.owner] if r.owner else [])]:
         _ensure_factory(project, r.target(attribute))
-        if attribute.required and target.domain != r.name.domain:  # the factory calls it
+    for attribute in samples.made_first(r):
+        target = r.target(attribute).name
+        if not r.is_self(attribute) and target.domain != r.name.domain:  # the factory calls it
             module = factories_module(target.domain)
             edits.append(
                 EnsureImport(module, samples.factory_name(target.module), first_party=first_party)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from scaffold import Project
 from scaffold.patchers.python import EnsureDictEntry, EnsureImport, EnsureStatement
 from scaffold.rendering import render, render_tree, stage_tree
-from scaffold.wiring import ensure_env_block, ensure_exports, ensure_settings
+from scaffold.wiring import ensure_env_block, ensure_exports, ensure_section, ensure_settings
 
 JOBS_URL = """
 # Where jobs wait for a worker: a SQLite file by default (workers on this machine only), or a
@@ -89,7 +89,7 @@ def wire_core(project: Project, app: str) -> None:
         EnsureDictEntry("COMMANDS", '"worker"', WORKER_COMMAND),
     )
     ensure_env_block(project, "JOBS_URL", ENV.format(app=app))
-    _append_once(
+    ensure_section(
         project, "README.md", README_HEADING, README.format(heading=README_HEADING, app=app)
     )
     _ignore(project, IGNORED)
@@ -121,20 +121,6 @@ def _queue_account_emails(project: Project, app: str) -> None:
     path = f"src/{app}/web/users/emails.py"
     plain = render(template, app=app)
     stage_tree(project, {path: render(template, app=app, jobs=True)}, {path: plain})
-
-
-def _append_once(project: Project, path: str, heading: str, section: str) -> None:
-    """`section` at the end of `path`, unless a line of it already reads `heading`."""
-    if not project.exists(path):
-        project.warn(f"{path} is missing, so it does not describe this:\n{section}")
-        return
-
-    def append(text: str) -> str:
-        if heading in text.splitlines():
-            return text
-        return text.rstrip("\n") + "\n\n" + section
-
-    project.update_file(path, append)
 
 
 def _ignore(project: Project, patterns: tuple[str, ...]) -> None:

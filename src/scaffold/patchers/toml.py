@@ -8,13 +8,13 @@ lines it adds with `\\n`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 import tomlkit
 from tomlkit.exceptions import ParseError
-from tomlkit.items import Array
+from tomlkit.items import Array, InlineTable
 from tomlkit.toml_document import TOMLDocument
 
 from scaffold.line_endings import restore, to_lf
@@ -57,6 +57,42 @@ def set_tool_config(text: str, key: str, value: Any, tool: str = "scaffold") -> 
     """
     manual = tomlkit.dumps({"tool": {tool: {key: _inline(value)}}}).rstrip("\n")
     return _edit(text, manual, lambda doc, lf_text: _set_key(doc, lf_text, tool, key, value))
+
+
+def ensure_tool_table(
+    text: str, path: Sequence[str], values: Mapping[str, Any], tool: str = "scaffold"
+) -> str | PatchError:
+    """`[tool.<tool>.<path...>]`, a table of its own (`[tool.scaffold.scopes.user]`), holding
+    `values`: each key is added where missing, and a value already there stays as it is."""
+    header = ".".join(["tool", tool, *path])
+    manual = f"[{header}]\n" + tomlkit.dumps(dict(values)).rstrip("\n")
+    return _edit(text, manual, lambda doc, lf_text: _ensure_table(doc, tool, path, values))
+
+
+def _ensure_table(
+    doc: TOMLDocument, tool: str, path: Sequence[str], values: Mapping[str, Any]
+) -> str | PatchError:
+    section = _tool_table(doc, tool)
+    if section is None:
+        doc.setdefault("tool", tomlkit.table(is_super_table=True))[tool] = section = tomlkit.table()
+    if isinstance(section, PatchError):
+        return section
+    table: Any = section
+    created = False
+    for depth, name in enumerate(path):
+        if name not in table:
+            table[name] = tomlkit.table(is_super_table=depth < len(path) - 1)
+            created = True
+        table = table[name]
+        if not isinstance(table, dict) or isinstance(table, InlineTable):
+            where = ".".join([tool, *path[: depth + 1]])
+            return PatchError(f"`tool.{where}` should be a table of its own (`[tool.{where}]`)")
+    for key, value in values.items():
+        if key not in table:
+            table[key] = _inline(value)
+    if created and not doc.as_string().rstrip().endswith(table.as_string().rstrip()):
+        table.add(tomlkit.nl())  # a blank line before the table that follows
+    return doc.as_string()
 
 
 def _edit(

@@ -46,6 +46,9 @@ class Target:
     path: str
     table: str
     key: Key
+    columns: frozenset[str] = frozenset()  # the model's annotated attributes
+    # Its module's functions that take a scope after the session: list_posts(session, scope)
+    scoped_functions: frozenset[str] = frozenset()
 
 
 def read_target(project: Project, name: ResourceName, needed_by: str) -> Target | None:
@@ -70,7 +73,25 @@ def read_target(project: Project, name: ResourceName, needed_by: str) -> Target 
         )
         return None
     module = f"{project.app}.{name.domain_module}.{name.module}"
-    return Target(name, module, path, table, KEYS[key])
+    assert found is not None
+    return Target(name, module, path, table, KEYS[key], _columns(found), _scoped_functions(tree))
+
+
+def _columns(cls: ast.ClassDef) -> frozenset[str]:
+    return frozenset(
+        node.target.id
+        for node in cls.body
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+    )
+
+
+def _scoped_functions(tree: ast.Module) -> frozenset[str]:
+    return frozenset(
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and [arg.arg for arg in node.args.args[:2]] == ["session", "scope"]
+    )
 
 
 def _model_class(tree: ast.Module, name: str) -> ast.ClassDef | None:

@@ -21,9 +21,9 @@ def imports(r: Resource) -> str:
     types = list(_not_sqlalchemy(r.key.imports))
     if r.enums:
         found.add("enum")
-    if r.references:
+    if r.references or r.owner:
         found.add("sqlalchemy.orm", "relationship")
-    if any(not r.is_self(a) for a in r.references):
+    if any(not r.is_self(a) for a in r.stored if a.target):
         found.add("typing", "TYPE_CHECKING")
     if r.timestamps:
         types.append(("datetime", "datetime"))
@@ -34,9 +34,11 @@ def imports(r: Resource) -> str:
         found.add("pydantic")
     if not_null(r):
         found.add("pydantic", "field_validator").add("typing", "Any")
-    if r.can("read") and r.references:
+    if r.can("read") and eager_loads(r):
         found.add("sqlalchemy.orm", "selectinload")
-    for attribute in r.attributes:
+    if r.scope:
+        found.add(*r.scope.scope)
+    for attribute in r.stored:
         if attribute.target:
             types += _not_sqlalchemy(r.target(attribute).key.imports)
         else:
@@ -102,8 +104,8 @@ def _spelled(r: Resource, code: str) -> str:
 def type_checking_imports(r: Resource) -> str:
     """The referenced models, imported for type checkers only: models import one another."""
     found = Imports(frozenset({r.app}))
-    for attribute in r.references:
-        if not r.is_self(attribute):
+    for attribute in r.stored:
+        if attribute.target and not r.is_self(attribute):
             target = r.target(attribute)
             found.add(target.module, target.name.name)
     return found.render(indent=4)
@@ -120,7 +122,7 @@ def columns(r: Resource) -> list[str]:
         [f"default={_spelled(r, key.default)}"] if key.default else []
     )
     lines = [_column("id", _spelled(r, key.python), Call("mapped_column", key_args))]
-    for attribute in r.attributes:
+    for attribute in r.stored:
         lines.extend(_attribute_lines(r, attribute))
     if r.timestamps:
         stamp = "sa.DateTime(timezone=True)"
@@ -142,13 +144,13 @@ def _attribute_lines(r: Resource, a: Attribute) -> list[str]:
     defaults = [f"default={default}"] if default is not None else []
     if a.target:
         target = r.target(a)
-        on_delete = "SET NULL" if a.nullable else "CASCADE"
+        on_delete = on_delete_rule(r, a)
         foreign = f'sa.ForeignKey("{target.table}.id", ondelete="{on_delete}")'
         index = [] if a.unique or a.index else ["index=True"]
         call = Call("mapped_column", [f"sa.{target.key.column}", foreign, *flags, *index])
         options = [f'remote_side="{r.cls}.id"'] if r.is_self(a) else []
-        # Two references to one model: each relationship says which foreign key is its own.
-        if sum(other.target == a.target for other in r.references) > 1:
+        # Two columns that reference one table: each relationship says which is its own.
+        if sum(other.target == a.target for other in r.stored) > 1:
             options.append(f'foreign_keys="{r.cls}.{a.column}"')
         relation = line(
             f'{a.name}: Mapped["{a.target.name}{optional}"] = ', Call("relationship", options), 4
@@ -157,6 +159,12 @@ def _attribute_lines(r: Resource, a: Attribute) -> list[str]:
     kind = f"Enum({r.enum_class(a)}, native_enum=False)" if a.type == "enum" else a.info.column
     call = Call("mapped_column", [f"sa.{kind}", *flags, *defaults])
     return [_column(a.name, python_type(r, a) + optional, call)]
+
+
+def on_delete_rule(r: Resource, a: Attribute) -> str:
+    """What deleting a referenced row does: the rows a user owns go with the user; other
+    references are cleared, or, when required, take the referencing row with them."""
+    return "CASCADE" if a == r.owner or not a.nullable else "SET NULL"
 
 
 def python_type(r: Resource, a: Attribute) -> str:
@@ -185,6 +193,8 @@ def schema_fields(r: Resource, kind: str) -> list[str]:
     """The fields of PostCreate ("create"), PostUpdate ("update") or PostRead ("read")."""
     lines = [f"    id: {key_type(r)}"] if kind == "read" else []
     lines += [_field(r, a, kind) for a in r.public]
+    if kind == "read" and r.owner:
+        lines.append(_field(r, r.owner, kind))
     if kind == "read" and r.timestamps:
         when = _spelled(r, "datetime")
         lines += [f"    inserted_at: {when}", f"    updated_at: {when}"]
@@ -242,4 +252,39 @@ def order_by(r: Resource) -> list[str]:
 
 def eager_loads(r: Resource) -> list[str]:
     """The referenced rows, loaded with the page that shows them."""
-    return [f"selectinload({r.cls}.{a.name})" for a in r.references]
+    return [f"selectinload({r.cls}.{a.name})" for a in r.on_pages if a.target]
+
+
+def owner_filter(r: Resource) -> str:
+    """The condition a scoped query adds: the rows of the scope's owner."""
+    assert r.scope is not None
+    return f"{r.cls}.{r.scope.column} == {r.scope.owner_id}"
+
+
+def input_schemas(r: Resource) -> str:
+    """The schemas of what create and update take: `PostCreate | PostUpdate`."""
+    kinds = [kind for kind in ("create", "update") if r.can(kind)]
+    return " | ".join(f"{r.cls}{kind.capitalize()}" for kind in kinds)
+
+
+def checked_imports(r: Resource) -> list[tuple[str, str]]:
+    """The models of other resources whose rows a scoped resource's references are checked in."""
+    found = {(r.target(a).module, r.target(a).name.name) for a in r.checked_references}
+    return sorted(pair for pair in found if pair[0] != r.model_module)
+
+
+def owned_statements(r: Resource) -> list[Call]:
+    """`"post_id": select(Post.id).where(...)`: for each checked reference, the query of the
+    row it names if that row is the scope's."""
+    assert r.scope is not None
+    found = []
+    for a in r.checked_references:
+        target = r.target(a).name.name
+        mine = (
+            "_owned_by(scope)"
+            if r.is_self(a)
+            else f"{target}.{r.scope.column} == {r.scope.owner_id}"
+        )
+        where = Call(f"sa.select({target}.id).where", [f"{target}.id == data.{a.column}", mine])
+        found.append(Call(f'"{a.column}": ' + where.func, where.args))
+    return found

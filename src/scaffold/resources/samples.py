@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from scaffold.naming import ResourceName
 from scaffold.pysource import LINE_LENGTH, Call, Imports, line, quote, signature
 from scaffold.resources.attributes import Attribute
+from scaffold.resources.keys import Key
 from scaffold.resources.spec import Resource, row_name
 from scaffold.wiring import factories_module
 
@@ -22,26 +23,42 @@ def arranged(r: Resource) -> list[Attribute]:
     return [a for a in r.public if a.target and not r.is_self(a)]
 
 
-def value(r: Resource, a: Attribute, kind: str) -> str | Call | None:
-    """A valid value of `a` as Python source: "python" (schemas), "json" or "form" (fields).
-    A reference's is the id of a row made there and then: `make_user(session).id`."""
+def value(r: Resource, a: Attribute, kind: str, scope: str = "scope") -> str | Call | None:
+    """A valid value of `a` as Python source: "python" (schemas), "json" or "form" (fields),
+    or "schema" (JSON that only a schema reads). A reference's is the id of a row made there
+    and then, `make_user(session).id`, the scope's own where it must be (`scope` names the
+    scope; "" where there is none); for a schema, any id."""
     if a.target:
         if r.is_self(a):
             return None
-        made = f"{factory_name(r.target(a).name.module)}(session).id"
+        if kind == "schema":
+            return id_value(r.target(a).key)
+        own = (
+            f", {r.scope.column}={owner_id(r, scope)}"
+            if scope and a in r.checked_references
+            else ""
+        )
+        made = f"{factory_name(r.target(a).name.module)}(session{own}).id"
         return made if kind == "python" else Call("str", [made])
     if a.type == "enum":
         choice = a.choices[0]
         return f"{r.domain}.{r.enum_class(a)}.{choice}" if kind == "python" else quote(choice)
     info = a.info
-    return {"python": info.sample, "json": info.json_sample, "form": quote(info.form_sample)}[kind]
+    samples = {"python": info.sample, "json": info.json_sample, "form": quote(info.form_sample)}
+    return samples["json" if kind == "schema" else kind]
 
 
-def pairs(r: Resource, kind: str, *, leave_out: str = "") -> list[str | Call]:
-    """Every public attribute with a valid value: `name=value` ("python") or `"name": value`."""
+def id_value(key: Key) -> str:
+    """An id of this key's type as JSON carries it, as Python source."""
+    return "1" if key.python == "int" else quote(key.missing_url)
+
+
+def pairs(r: Resource, kind: str, *, leave_out: str = "", scope: str = "scope") -> list[str | Call]:
+    """Every attribute a form ("form") or the API takes, with a valid value: `name=value`
+    ("python") or `"name": value` (see `value` for `scope`)."""
     found: list[str | Call] = []
-    for a in r.public:
-        given = value(r, a, kind)
+    for a in r.on_pages if kind == "form" else r.public:
+        given = value(r, a, kind, scope)
         if given is None or a.column == leave_out:
             continue
         key = f"{a.column}=" if kind == "python" else f'"{a.column}": '
@@ -91,15 +108,17 @@ class Invalid:
 _NOT_A_VALUE = {"integer", "float", "decimal", "date", "datetime", "uuid", "json", "enum"}
 
 
-def invalid(r: Resource) -> Invalid | None:
-    """A required field left empty, else a value of the wrong kind, else a string too long."""
-    for a in r.public:
+def invalid(r: Resource, kind: str = "json") -> Invalid | None:
+    """A required field left empty, else a value of the wrong kind, else a string too long:
+    among what the pages' forms take ("form"), or the API ("json")."""
+    attributes = r.on_pages if kind == "form" else r.public
+    for a in attributes:
         if a.required and a.type != "boolean":
             return Invalid(a.column, '""', None)
-    for a in r.public:
+    for a in attributes:
         if a.type in _NOT_A_VALUE or (a.target and not r.is_self(a)):
             return Invalid(a.column, '"not valid"', '"not valid"')
-    for a in r.public:
+    for a in attributes:
         if a.type == "string":
             return Invalid(a.column, '"x" * 256', '"x" * 256')
     return None
@@ -123,11 +142,10 @@ def factory(r: Resource) -> str:
     if numbered:
         body.append("    n = next(sequence)")
     body.append(line("    values: dict[str, Any] = ", Call("", entries, brackets="{}")))
-    for a in r.public:
-        if a.target and a.required:
-            target = factory_name(r.target(a).name.module)
-            body.append(_if_not_given(a))
-            body.append(f'        values["{a.name}"] = {target}(session)')
+    for a in made_first(r):
+        target = factory_name(r.target(a).name.module)
+        body.append(_if_not_given(a))
+        body.append(f'        values["{a.name}"] = {target}(session)')
     body += [
         line(f"    {r.row} = ", Call(r.cls, ["**(values | overrides)"])),
         f"    session.add({r.row})",
@@ -136,6 +154,63 @@ def factory(r: Resource) -> str:
     ]
     head = signature(name, ["session: orm.Session", "**overrides: Any"], r.cls)
     return "\n".join([head, *body]) + "\n"
+
+
+def checked_probe(r: Resource) -> Attribute | None:
+    """A checked reference (to owned rows) a test can point at someone else's row: not one to
+    the resource itself, which the test would have to make first."""
+    return next((a for a in r.checked_references if not r.is_self(a)), None)
+
+
+def made_first(r: Resource) -> list[Attribute]:
+    """The references a factory makes a row for unless given one: the required ones, and the
+    owner (a row no one owns is one no page shows)."""
+    required = [a for a in r.public if a.target and a.required]
+    return required + ([r.owner] if r.owner else [])
+
+
+def made(r: Resource, scope: str = "scope") -> str:
+    """`make_post(session)`, or for a scoped resource `make_post(session, user_id=...)`: a
+    saved row that belongs to the owner of the scope named `scope`."""
+    own = f", {r.scope.column}={owner_id(r, scope)}" if r.scope else ""
+    return f"{factory_name(r.var)}(session{own})"
+
+
+def owner_id(r: Resource, scope: str = "scope") -> str:
+    """The owner's id, from the scope named `scope` (`scope.user.id`, `stranger.user.id`)."""
+    assert r.scope is not None
+    return scope + r.scope.owner_id.removeprefix("scope")
+
+
+def page_paths(r: Resource, row: str = "", *, listing: bool = True) -> list[str]:
+    """The paths of the pages a test opens, as Python source: the list and the new page
+    (`listing`), then those of the row held in `row`."""
+    row, route = row or r.row, r.route
+    found = [f'"{route}"'] if listing and r.can("read") else []
+    found += [f'"{route}/new"'] if listing and r.can("create") else []
+    each = {"read": "", "update": "/edit", "destroy": "/delete"}
+    found += [f'f"{route}/{{{row}.id}}{page}"' for action, page in each.items() if r.can(action)]
+    return found
+
+
+def api_calls(r: Resource) -> list[Call]:
+    """One call of each route of the API, as Python source: the row's in `r.row`."""
+    route, url = f"/api{r.route}", f'f"/api{r.route}/{{{r.row}.id}}"'
+    probe_ = probe(r)
+    change = [f'"{probe_.name}": {probe_.changed}'] if probe_ else []
+    body = Call("json=", pairs(r, "json", scope=""), brackets="{}")
+    calls = {
+        "read": [Call("client.get", [f'"{route}"']), Call("client.get", [url])],
+        "create": [Call("client.post", [f'"{route}"', body])],
+        "update": [Call("client.patch", [url, Call("json=", change, brackets="{}")])],
+        "destroy": [Call("client.delete", [url])],
+    }
+    return [call for action, made in calls.items() if r.can(action) for call in made]
+
+
+def json_of(key: Key, expression: str) -> str:
+    """How JSON shows the id `expression` holds: a UUID as a string, a number as itself."""
+    return expression if key.python == "int" else f"str({expression})"
 
 
 def _if_not_given(a: Attribute) -> str:
@@ -178,26 +253,42 @@ def test_imports(r: Resource, kind: str) -> str:
     """The imports of the test module `kind`: "actions", "pages" or "api"."""
     found = Imports(frozenset({r.app, "tests"}))
     saved = r.can("read", "update", "destroy")  # tests that start from a saved row
-    makes = [_make(r.target(a).name) for a in arranged(r)]
     if saved:
         found.add(*_make(r.name))
+    if r.scope:
+        found.update(_scope_imports(r, kind))
     if kind == "actions":
         found.add("sqlalchemy.orm", "Session").add(r.app, r.domain)
         if saved:
             found.update(pair for pair in r.key.imports if pair[0] != "sqlalchemy")
         if r.can("create"):
-            found.update(value_imports(r)).update(makes)
-        if r.can("update") and any(not a.nullable for a in r.public):
+            found.update(value_imports(r)).update(_makes(r, r.public))
+        owner_test = r.scope and r.can("create", "update")
+        if owner_test or (r.can("update") and any(not a.nullable for a in r.public)):
             found.add("pytest").add("pydantic", "ValidationError")
         return found.render()
     pages = kind == "pages"
-    found.add("fastapi.testclient", "TestClient")
-    if saved or (r.can("create") and (pages or makes)):
-        found.add("sqlalchemy.orm", "Session")
-    if r.can("destroy") or (pages and r.can("create")):
+    found.add("fastapi.testclient", "TestClient").add("sqlalchemy.orm", "Session")
+    listed = r.can("create") and (pages or r.scope)  # a test checks the rows made
+    if r.can("destroy") or listed:
         found.add("sqlalchemy", "select").add(r.app, r.domain)
     if r.can("create") or (pages and r.can("update")):
-        found.update(makes)
+        found.update(_makes(r, r.on_pages if pages else r.public))
     if pages and r.can("create", "update", "destroy"):
         found.add("tests.pages", "form_token")
     return found.render()
+
+
+def _makes(r: Resource, attributes: tuple[Attribute, ...]) -> list[tuple[str, str]]:
+    """The factories of the rows that the references among `attributes` point to."""
+    return [_make(r.target(a).name) for a in attributes if a.target and not r.is_self(a)]
+
+
+def _scope_imports(r: Resource, kind: str) -> list[tuple[str, str]]:
+    """A scoped resource's tests make scopes, and sign in (pages) or send a token (API)."""
+    assert r.scope is not None
+    helpers = {"actions": [], "pages": ["sign_in", "log_in_redirect"], "api": ["bearer_headers"]}
+    found = [(r.scope.tests, name) for name in ["make_scope", *helpers[kind]]]
+    if kind != "actions":  # the `scope` fixture
+        found += [("pytest", ""), r.scope.scope]
+    return found

@@ -13,6 +13,7 @@ from scaffold import UsageError
 from scaffold.naming import MAX_IDENTIFIER, ResourceName, parse_resource_name
 from scaffold.resources.attributes import Attribute, parse_attributes
 from scaffold.resources.keys import KEYS, Key, Target
+from scaffold.resources.scopes import Scope
 from scaffold.wiring import model_path
 
 ACTIONS = ("create", "read", "update", "destroy")
@@ -27,8 +28,8 @@ _ROW_TAKEN = frozenset(
     {
         "app_title", "changes", "choices", "client", "csrf_input", "date", "errors", "exc",
         "field_name", "flash", "form_token", "get_flashed_messages", "n", "overrides",
-        "page_name", "problems", "render", "request", "resp", "sequence", "session", "url_for",
-        "values",
+        "page_name", "problems", "render", "request", "resp", "scope", "sequence", "session",
+        "stranger", "theirs", "url_for", "values",
     }
 )  # fmt: skip
 # Names the modules that import a resource's domain (its pages, API and tests) bind themselves,
@@ -77,6 +78,13 @@ class Resource:
     web: bool
     api: bool
     targets: Mapping[ResourceName, Target]
+    # Who owns the rows (None: a public resource, anyone may read and change them).
+    scope: Scope | None = None
+    # Resources whose rows no page lists or shows (the scopes' owners: Accounts.User), so
+    # that no visitor learns who has an account: references to them are set through the API.
+    unlisted: frozenset[ResourceName] = frozenset()
+    # The owner columns of the app's scopes (user_id): a model with one has owned rows.
+    owner_columns: frozenset[str] = frozenset()
 
     # Names ------------------------------------------------------------------------------
 
@@ -169,9 +177,62 @@ class Resource:
         """What create accepts and read returns: every attribute but the private ones."""
         return tuple(a for a in self.attributes if not a.private)
 
+    @cached_property
+    def on_pages(self) -> tuple[Attribute, ...]:
+        """What the pages show and their forms take: the public attributes but references to
+        rows a page may not list (users', or rows of someone else's)."""
+        return tuple(a for a in self.public if not a.target or self._listable(a))
+
+    def _listable(self, a: Attribute) -> bool:
+        if a.target in self.unlisted:
+            return False
+        if not self._owned_rows(a):
+            return True
+        # The scope's own rows only, which the target's list function gives.
+        plural = self.target(a).name.plural
+        lists = (
+            self.can("read")
+            if self.is_self(a)
+            else f"list_{plural}" in self.target(a).scoped_functions
+        )
+        return a in self.checked_references and lists
+
+    def _owned_rows(self, a: Attribute) -> bool:
+        """Whether the reference `a` points to rows that belong to someone."""
+        if self.is_self(a):
+            return self.scope is not None
+        return bool(self.owner_columns & self.target(a).columns)
+
+    @cached_property
+    def checked_references(self) -> tuple[Attribute, ...]:
+        """The references a scoped resource's functions check: to rows owned as its own are
+        (its own, or another resource's by the same owner column), which must be the
+        scope's too: another's is as good as missing."""
+        if self.scope is None:
+            return ()
+        column = self.scope.column
+        return tuple(
+            a
+            for a in self.public
+            if a.target and (self.is_self(a) or column in self.target(a).columns)
+        )
+
     @property
     def references(self) -> tuple[Attribute, ...]:
         return tuple(a for a in self.attributes if a.target)
+
+    @cached_property
+    def owner(self) -> Attribute | None:
+        """The owner column of a scoped resource, as a reference (`user`, stored in user_id)."""
+        if self.scope is None:
+            return None
+        scope = self.scope
+        return Attribute(scope.relation, "references", not scope.nullable, target=scope.owner)
+
+    @property
+    def stored(self) -> tuple[Attribute, ...]:
+        """Every column but the id and timestamps: the attributes, then the owner."""
+        return self.attributes + ((self.owner,) if self.owner else ())
 
     @property
     def enums(self) -> tuple[Attribute, ...]:
@@ -211,8 +272,15 @@ class Resource:
         return (self.cls, *enums, *schemas, *self.functions)
 
 
-def parse(options: Mapping[str, Any], app: str) -> Resource:
-    """The resource an installer's options describe; bad input raises UsageError."""
+def parse(
+    options: Mapping[str, Any],
+    app: str,
+    scope: Scope | None = None,
+    unlisted: frozenset[ResourceName] = frozenset(),
+    owner_columns: frozenset[str] = frozenset(),
+) -> Resource:
+    """The resource an installer's options describe, owned through `scope` (None: public);
+    bad input raises UsageError."""
     name = parse_resource_name(options["name"])
     attributes = tuple(parse_attributes(list(options["attributes"])))
     actions = tuple(a for a in ACTIONS if a in options["actions"])
@@ -227,6 +295,7 @@ def parse(options: Mapping[str, Any], app: str) -> Resource:
                 f"`{attribute.name}` is a required reference of {name} to itself, so the first "
                 f"{name.human} could never be saved: drop `:required`."
             )
+    _check_scoped(name, attributes, scope, unlisted, options["web"])
     return Resource(
         name=name,
         app=app,
@@ -238,7 +307,39 @@ def parse(options: Mapping[str, Any], app: str) -> Resource:
         web=options["web"],
         api=options["api"],
         targets={},
+        scope=scope,
+        unlisted=unlisted,
+        owner_columns=owner_columns,
     )
+
+
+def _check_scoped(
+    name: ResourceName,
+    attributes: tuple[Attribute, ...],
+    scope: Scope | None,
+    unlisted: frozenset[ResourceName],
+    web: bool,
+) -> None:
+    """Attributes that a scoped resource's owner would shadow, and references no page can set."""
+    if scope is not None:
+        for attribute in attributes:
+            if {attribute.name, attribute.column} & {scope.relation, scope.column}:
+                raise UsageError(
+                    f"The attribute `{attribute.name}` of {name} would clash with its owner "
+                    f"column `{scope.column}`: the rows of a resource scoped to {scope.name} "
+                    f"belong to the signed-in {scope.relation}, stamped from the scope. Give the "
+                    "attribute another name, or make the resource public with --scope none."
+                )
+    if not web:
+        return
+    for attribute in attributes:
+        if attribute.target in unlisted and attribute.required:
+            raise UsageError(
+                f"`{attribute.name}:references:{attribute.target}:required`: no page lists the "
+                f"rows of {attribute.target} (that would tell anyone who has an account), so "
+                f"no form could set it. Drop `:required` (the API sets it by id), or pass "
+                "--no-web. (A scoped resource's rows belong to the signed-in user already.)"
+            )
 
 
 def _check_names(name: ResourceName) -> None:

@@ -26,7 +26,7 @@ _STEPS = {"integer": "1", "float": "any", "decimal": "0.01"}
 
 
 def fields(r: Resource) -> list[Field]:
-    return [_field(a) for a in r.public]
+    return [_field(a) for a in r.on_pages]
 
 
 def _field(a: Attribute) -> Field:
@@ -38,9 +38,9 @@ def _field(a: Attribute) -> Field:
 
 def form(r: Resource) -> Call:
     """`Form(fields=(...), ...)`: how the pages read the form."""
-    args: list[str | Call] = [_tuple("fields", [a.column for a in r.public])]
-    checkboxes = [a.column for a in r.public if a.type == "boolean"]
-    json_fields = [a.column for a in r.public if a.type == "json"]
+    args: list[str | Call] = [_tuple("fields", [a.column for a in r.on_pages])]
+    checkboxes = [a.column for a in r.on_pages if a.type == "boolean"]
+    json_fields = [a.column for a in r.on_pages if a.type == "json"]
     if checkboxes:
         args.append(_tuple("checkboxes", checkboxes))
     if json_fields:
@@ -57,19 +57,27 @@ def selects(r: Resource) -> list[tuple[str, str]]:
     """The form's select fields and, as Python source, the items they offer: a reference's
     model is reached through its domain (`accounts.User`), as the resource's own is."""
     found = []
-    for a in r.public:
+    for a in r.on_pages:
         if a.type == "enum":
             found.append((a.column, f"{r.domain}.{r.enum_class(a)}"))
+        elif a in r.checked_references:  # the scope's own rows only
+            listed = f"{a.target.domain_module}.list_{r.target(a).name.plural}"
+            found.append((a.column, f"{listed}(session, scope, limit=ROWS_LIMIT)"))
         elif a.target:
             found.append((a.column, f"rows(session, {a.target.domain_module}.{a.target.name})"))
     return found
+
+
+def scoped_choices(r: Resource) -> bool:
+    """Whether the form offers rows of the scope (then its pages pass the scope along)."""
+    return any(a in r.checked_references for a in r.on_pages)
 
 
 def selected_targets(r: Resource) -> list[Target]:
     """The other resources whose rows the form offers, through their domain."""
     if not (r.web and r.can("create", "update")):
         return []
-    found = [r.target(a) for a in r.public if a.target and not r.is_self(a)]
+    found = [r.target(a) for a in r.on_pages if a.target and not r.is_self(a)]
     return list(dict.fromkeys(found))
 
 
@@ -131,6 +139,8 @@ def _base(r: Resource) -> Imports:
 
 def page_imports(r: Resource) -> str:
     found = _base(r).add(f"{r.app}.web.csrf", "CSRF").add(f"{r.app}.web.templating", "render")
+    if r.scope:
+        found.add(*r.scope.page_scope)
     found.add("fastapi", "Request").add("fastapi.responses", "HTMLResponse")
     if r.can("read"):
         found.add("math").add("typing", "Annotated").add("fastapi", "Query")
@@ -143,8 +153,10 @@ def page_imports(r: Resource) -> str:
         found.update([("pydantic", "ValidationError"), ("sqlalchemy", "orm")])
         for name in ("Form", "Values", "errors") + (("choices",) if selects(r) else ()):
             found.add(f"{r.app}.web.forms", name)
-        if any(a.target for a in r.public):
+        if any(a.target and a not in r.checked_references for a in r.on_pages):
             found.add(f"{r.app}.web.forms", "rows")
+        if scoped_choices(r):
+            found.add(f"{r.app}.web.forms", "ROWS_LIMIT").add(*r.scope.scope)
         if r.may_conflict:
             found.add("sqlalchemy.exc", "IntegrityError")
         for target in selected_targets(r):
@@ -154,6 +166,8 @@ def page_imports(r: Resource) -> str:
 
 def api_imports(r: Resource) -> str:
     found = _base(r)
+    if r.scope:
+        found.add(*r.scope.api_scope)
     if r.can("read"):
         found.update([("typing", "Annotated"), ("fastapi", "Query"), ("pydantic", "BaseModel")])
     if r.can("destroy"):
@@ -179,7 +193,7 @@ def summary(r: Resource) -> str:
 
 def index_columns(r: Resource) -> list[Attribute]:
     """The index's columns after the first, which links each row by its label."""
-    return [a for a in r.public if a != r.label_attribute]
+    return [a for a in r.on_pages if a != r.label_attribute]
 
 
 def label_header(r: Resource) -> str:
