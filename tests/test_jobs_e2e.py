@@ -128,9 +128,14 @@ def _workers(
                 )
             )
     try:
-        for number in range(2):
+        for number, worker in enumerate(workers):
             log = logs / f"worker-{number}.log"
-            _wait(lambda log=log: "Huey consumer started" in log.read_text(), 30, str(log))
+
+            def started(log: Path = log, worker: subprocess.Popen = worker) -> bool:
+                assert worker.poll() is None, f"the worker exited:\n{log.read_text()}"
+                return "Huey consumer started" in log.read_text()
+
+            _wait(started, 60, lambda log=log: f"a worker starting:\n{log.read_text()}")
         yield [worker.pid for worker in workers]
     finally:
         for worker in workers:
@@ -141,10 +146,13 @@ def _workers(
         assert worker.returncode == 0, (logs / f"worker-{number}.log").read_text()
 
 
-def _wait(done: Callable[[], bool], seconds: float, what: str) -> None:
+def _wait(done: Callable[[], bool], seconds: float, what: str | Callable[[], str]) -> None:
     deadline = time.monotonic() + seconds
     while not done():
-        assert time.monotonic() < deadline, f"not done within {seconds} s: {what}"
+        if time.monotonic() >= deadline:
+            raise AssertionError(
+                f"not done within {seconds} s: {what if isinstance(what, str) else what()}"
+            )
         time.sleep(0.1)
 
 
