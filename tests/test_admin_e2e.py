@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import run_scaffold
 from tests.support.apps import AppEnvironment, fresh_database
+from tests.support.browser import watch_for_errors
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -122,6 +123,7 @@ def test_an_admin_edits_a_row_others_are_kept_out(
     shots.mkdir(exist_ok=True)
     with app_env.serve(app, "shop", env={"APP_ENV": "dev"}) as base:
         page = browser.new_page(viewport={"width": 1280, "height": 800})
+        errors = watch_for_errors(page)
         try:
             # A visitor is sent to log in, and comes back to the admin after.
             page.goto(base + "/admin/")
@@ -146,8 +148,27 @@ def test_an_admin_edits_a_row_others_are_kept_out(
             assert "bob@example.com" in page.content() and "argon2" not in page.content()
             page.goto(base + "/admin/product/list")
             assert "Products" in page.inner_text("body")
+            page.goto(base + "/admin/product/create")
+            page.fill("#name", "Made in the admin")
+            page.fill("#price", "9.50")
+            page.click("input[value='Save']")
+            assert page.locator("td", has_text="Made in the admin").count() == 1
+            # A row the id of which cannot be one: a 404 page, not a server error.
+            for bad in ("/admin/post/details/not-a-uuid", "/admin/user/edit/" + "9" * 40):
+                response = page.goto(base + bad)
+                assert response is not None and response.status == 404
+            errors[:] = [e for e in errors if "404 (Not Found)" not in e]  # those two
+
+            # The app's own pages pass the content security policy too.
+            for path in ("/", "/posts", "/posts/new", "/users/settings"):
+                page.goto(base + path)
+            page.goto(base + "/posts/new")
+            page.fill("#title", "From the browser")
+            page.click("main button[type=submit]")
+            assert "Post created." in page.locator(".flash").inner_text()
 
             # "Logout" logs out of the app, as its own pages do.
+            page.goto(base + "/admin/")
             page.click("text=Logout")
             page.wait_for_url(base + "/")
             assert "Log in" in page.inner_text("header")
@@ -159,8 +180,10 @@ def test_an_admin_edits_a_row_others_are_kept_out(
             assert response is not None and response.status == 403
             assert "This page is for admins only." in page.inner_text("main")
             page.screenshot(path=str(shots / "admin-refused.png"), full_page=True)
+            errors[:] = [e for e in errors if "403 (Forbidden)" not in e]  # that page's
         finally:
             page.close()
+        assert errors == []  # the security headers' content policy blocked nothing
 
 
 def _log_in(page: Page, email: str) -> None:
@@ -181,7 +204,8 @@ def test_without_auth_it_is_open_in_development_only_until_auth_comes(
     app_env.install(app)
     admin_tests = ["pytest", "-q", "-p", "no:cacheprovider", "tests/admin"]
     open_admin = app_env.run(app, *admin_tests)
-    assert "6 passed" in open_admin.stdout  # the guard (dev, test, prod, CSRF), the view
+    # The guard (dev, test, prod, CSRF, Origin), the view (list, show, three bad ids).
+    assert "10 passed" in open_admin.stdout
 
     _scaffold(app, "install", "auth", "--yes")
     assert (app / "src/dev_shop/admin/accounts_users.py").is_file()

@@ -80,6 +80,7 @@ def test_install_stages_the_domain_pages_tests_and_migrations(base: dict[str, st
         project, "src/shop/models.py", "+ |from shop.accounts.user import User"
     )
     testing.assert_has_patch(project, "pyproject.toml", '+ |    "argon2-cffi>=23.1",')
+    testing.assert_has_patch(project, "pyproject.toml", '+ |    "email-validator>=2.1",')
     testing.assert_has_patch(
         project, "pyproject.toml", '+ |auth_strategies = ["password", "magic_link"]'
     )

@@ -4,6 +4,9 @@ migrations, and a person registering and logging in through a real browser."""
 from __future__ import annotations
 
 import re
+import socket
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,7 +14,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.conftest import run_scaffold
-from tests.support.apps import AppEnvironment, fresh_database, redis_server
+from tests.support.apps import AppEnvironment, free_port, fresh_database, redis_server
+from tests.support.browser import watch_for_errors
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -96,6 +100,7 @@ def test_a_person_registers_confirms_and_logs_in_both_ways(
     shots.mkdir(exist_ok=True)
     with app_env.serve(app, "shop", env={"APP_ENV": "dev"}, log=log) as base:
         page = browser.new_page(viewport={"width": 1100, "height": 800})
+        errors = watch_for_errors(page)
         try:
             header = page.locator("header .account")
 
@@ -109,11 +114,16 @@ def test_a_person_registers_confirms_and_logs_in_both_ways(
 
             confirm = _latest_link(page, base, "/users/confirm/")
             page.screenshot(path=str(shots / "mailbox.png"), full_page=True)
+            # The link and the password confirm the address, and log in.
             page.goto(confirm)
+            page.fill("#password", PASSWORD)
             page.click("text=Confirm my email")
             assert "confirmed" in page.inner_text(".flash")
+            assert "ann@example.com" in header.inner_text()
+            page.click("text=Log out")
 
             # Log in with the password, then out.
+            page.goto(base + "/users/log-in")
             page.fill("#password-email", "ann@example.com")
             page.fill("#password", PASSWORD)
             page.click("form[action='/users/log-in'] button")
@@ -140,11 +150,11 @@ def test_a_person_registers_confirms_and_logs_in_both_ways(
             # The same link a second time: refused.
             page.click("text=Log out")
             page.goto(link)
-            page.click("main button")
             assert "invalid or has expired" in page.inner_text(".flash")
             assert "ann@example.com" not in header.inner_text()
         finally:
             page.close()
+    assert errors == []  # the security headers' content policy blocked nothing
     served = log.read_text()
     token = link.rsplit("/", 1)[1]
     assert "POST /users/log-in/[redacted]" in served
@@ -182,3 +192,72 @@ def test_magic_link_alone_then_password_on_postgres(
     app_env.run(app, "alembic", "upgrade", "head", env={"DATABASE_URL": database})
     check = app_env.run(app, "alembic", "check", env={"DATABASE_URL": database})
     assert "No new upgrade operations detected" in check.stdout + check.stderr
+
+
+def test_served_in_production(app_env: AppEnvironment, app: Path, tmp_path: Path) -> None:
+    """Over HTTP, as uvicorn serves it with APP_ENV=prod: what prod refuses to start without,
+    links from APP_URL whatever the Host header, the security headers, HSTS, the body limit,
+    and no API docs."""
+    database = tmp_path / "prod.db"
+    env = {
+        "APP_ENV": "prod",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "SECRET_KEY": "a-production-secret-of-more-than-32-bytes",
+        "APP_URL": "https://shop.example",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(free_port()),  # nothing listens: sending fails, which is not tested here
+    }
+    for missing, named in [("APP_URL", "APP_URL"), ("SECRET_KEY", "SECRET_KEY")]:
+        refused = app_env.run(
+            app,
+            "python",
+            "-c",
+            "from shop.main import create_app; create_app()",
+            env={**env, missing: "short" if missing == "SECRET_KEY" else ""},
+            check=False,
+        )
+        assert refused.returncode != 0 and "APP_ENV=prod needs: " in refused.stderr
+        assert named in refused.stderr
+    app_env.run(app, "alembic", "upgrade", "head", env=env)
+    with app_env.serve(app, "shop", env=env, log=tmp_path / "prod.log") as base:
+        status, headers, _ = _request(base + "/users/log-in")
+        assert status == 200
+        assert headers["strict-transport-security"] == "max-age=31536000"
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+        assert _request(base + "/openapi.json")[0] == 404
+        assert _request(base + "/docs")[0] == 404
+        declared = f"Content-Length: {2 * 1024 * 1024 + 1}\r\n\r\n".encode()
+        assert _post(base, declared).startswith(b"HTTP/1.1 413")  # answered before any body
+        chunk = b"x" * 65536
+        chunked = b"Transfer-Encoding: chunked\r\n\r\n" + b"%x\r\n%s\r\n" % (len(chunk), chunk)
+        assert _post(base, chunked, repeat=48).startswith(b"HTTP/1.1 413")  # 3 MiB sent on
+
+
+def _request(
+    url: str, data: bytes | None = None, content_type: str | None = None
+) -> tuple[int, dict[str, str], str]:
+    request = urllib.request.Request(url, data=data)
+    if content_type:
+        request.add_header("Content-Type", content_type)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers.items()), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers.items()), error.read().decode()
+
+
+def _post(base: str, rest: bytes, repeat: int = 0) -> bytes:
+    """POST to the JSON API over a socket: the request line and headers, `rest` (more headers
+    and a body), then the body's last `repeat` times more; the first bytes of the answer."""
+    port = int(base.rsplit(":", 1)[1])
+    head = b"POST /api/posts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(head + rest)
+        chunk = rest.split(b"\r\n\r\n", 1)[1]
+        try:
+            for _ in range(repeat):
+                connection.sendall(chunk)
+        except OSError:  # the server answered and closed the connection, as it should
+            pass
+        return connection.recv(4096)

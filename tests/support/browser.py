@@ -28,3 +28,16 @@ def chromium_path() -> str:
             pytest.fail(message + "; SCAFFOLD_REQUIRE_BROWSER is set")
         pytest.skip(message)
     return found
+
+
+def watch_for_errors(page) -> list[str]:
+    """The errors `page` will report from now on: console errors, and every content security
+    policy violation (each also reaches the console, but this names what was blocked)."""
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', (e) => console.error("
+        "`CSP blocked ${e.blockedURI} (${e.violatedDirective}) on ${e.documentURI}`))"
+    )
+    return errors

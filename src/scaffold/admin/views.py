@@ -79,7 +79,8 @@ class View:
     # The class ---------------------------------------------------------------------------
 
     def imports(self) -> str:
-        found = Imports(frozenset({self.app})).add("sqladmin", "ModelView")
+        # The app's ModelView: SQLAdmin's, with a 404 for an id that cannot be one.
+        found = Imports(frozenset({self.app})).add(f"{self.app}.admin.model_view", "ModelView")
         found.add(self.model.module, self.model.cls)
         for kind in {call.func for call in self._filters()}:
             # ReferenceFilter is the app's own (admin/filters.py); the others are SQLAdmin's.

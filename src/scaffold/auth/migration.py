@@ -56,6 +56,7 @@ op.create_table(
     sa.Column("sent_to", sa.String(length=160), nullable=True),
     sa.Column("user_id", sa.Uuid(), nullable=True),
     sa.Column("inserted_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("authenticated_at", sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(
         ["user_id"],
         ["users.id"],

@@ -11,7 +11,7 @@ STRATEGIES = ("password", "magic_link")
 
 # The accounts domain's interface: module (under APP.accounts) -> names it exports.
 CORE_EXPORTS = {
-    "user": ["User", "get_user_by_email"],
+    "user": ["User", "get_user_by_email", "parse_email"],
     "user_token": ["UserToken"],
     "scope": ["Scope"],
     "errors": ["EmailTaken", "InvalidFields"],
@@ -41,9 +41,15 @@ EXPORTS = {
             "get_user_by_reset_password_token",
             "reset_user_password",
         ],
-        "confirmation": ["deliver_user_confirmation_instructions", "confirm_user"],
+        "confirmation": [
+            "deliver_user_confirmation_instructions",
+            "get_user_by_confirmation_token",
+            "confirm_user",
+        ],
     },
-    "magic_link": {"magic_links": ["deliver_login_instructions", "login_user_by_magic_link"]},
+    "magic_link": {
+        "magic_links": ["deliver_login_instructions", "signs_up", "login_user_by_magic_link"]
+    },
 }
 
 

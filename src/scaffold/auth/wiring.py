@@ -200,6 +200,8 @@ def current_scope_context(request: Request) -> dict[str, Any]:
 def wire_core(project: Project, app: str) -> None:
     """What every strategy needs: sessions, guards, pages, rate limits, the layout's corner."""
     first_party = frozenset({app})
+    # Addresses are checked and written one way by email-validator (accounts/user.py).
+    project.add_dependency("email-validator>=2.1")
     project.add_dependency("redis>=5", extra="redis")
     project.add_dependency("redis>=5", extra="dev")  # so the tests can use a Redis server
     ensure_exports(project, domain_package(project, "Accounts"), _interface(app, CORE_EXPORTS))

@@ -132,14 +132,14 @@ def _next_steps(app: str, strategies: list[str], added: list[str], first: bool) 
         "in development, sent emails appear at /dev/mailbox.",
         "Guard a page with `dependencies=[Depends(require_authenticated_user)]` from "
         f"{app}.web.user_auth; templates see `current_scope`.",
-        "Before production (APP_ENV=prod):",
-        "  - SECRET_KEY: a long random value; it signs the session and remember-me cookies.",
+        "Before production (APP_ENV=prod, which the app also takes itself for without APP_ENV):",
+        "  - SECRET_KEY: 32 random bytes or more; it signs the session and remember-me cookies.",
         "  - SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, MAIL_FROM: the app does not "
         "start in prod without SMTP_HOST.",
-        "  - APP_URL=https://your.domain: links in emails are built from it, never from the "
-        "Host header of a request.",
-        "  - HTTPS only: in prod the cookies are Secure; terminate TLS in front of the app "
-        "and send HSTS.",
+        "  - APP_URL=https://your.domain (prod does not start without it): links in emails are "
+        "built from it, never from the Host header of a request.",
+        "  - HTTPS only: in prod the cookies are Secure and responses send HSTS; terminate TLS "
+        "in front of the app.",
         "  - Behind a proxy or load balancer, run uvicorn with --proxy-headers "
         "--forwarded-allow-ips=<its address>, so rate limits see each client's address.",
         "  - RATE_LIMIT_URL=redis://... keeps rate-limit counters in Redis "

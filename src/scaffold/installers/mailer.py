@@ -27,14 +27,6 @@ SETTINGS = (
     ("smtp_password", "smtp_password: SecretStr | None = None"),
     ("smtp_starttls", "smtp_starttls: bool = True"),
     ("mail_from", 'mail_from: str = "{title} <noreply@localhost>"'),
-    (
-        "app_url",
-        """
-        # The app's public address, for the links in emails, e.g. https://example.com (required
-        # in prod: a link must never be built from the Host header a request was sent with).
-        app_url: str | None = None
-        """,
-    ),
 )
 
 ENV = """\
@@ -46,9 +38,6 @@ ENV = """\
 # SMTP_PASSWORD=
 # SMTP_STARTTLS=true
 # MAIL_FROM={title} <noreply@example.com>
-
-# The app's public URL, for the links in emails (required in prod).
-# APP_URL=https://example.com
 """
 
 UPGRADE = """\
