@@ -49,6 +49,14 @@ Check = Annotated[
 Force = Annotated[bool, typer.Option("--force", help="Overwrite files that exist.")]
 Skip = Annotated[bool, typer.Option("--skip", help="Keep files that exist; skip those changes.")]
 FullDiff = Annotated[bool, typer.Option("--full-diff", help="Never summarise the preview.")]
+# Not one of RUN_FLAGS: only the commands whose changes can lose data take it.
+AcceptDataLoss = Annotated[
+    bool,
+    typer.Option(
+        "--accept-data-loss",
+        help="With --yes: write changes that lose data (a migration that drops a column).",
+    ),
+]
 # The flags of every command that writes, in RunOptions' order.
 RUN_FLAGS = {
     "yes": Yes, "dry_run": DryRun, "check": Check, "force": Force, "skip": Skip,
@@ -400,7 +408,7 @@ def _options(
         if force and skip:
             raise UsageError("--force and --skip contradict each other; pass one of them.")
         command = " ".join(["scaffold", *sys.argv[1:]])
-        return RunOptions(yes, dry_run, check, force, skip, full_diff, command)
+        return RunOptions(yes, dry_run, check, force, skip, full_diff, command=command)
 
 
 def _execute(
@@ -416,10 +424,13 @@ def _execute(
     from scaffold.run import after_write, write
 
     console = Console(highlight=False)
+    prompter = Prompter(console)
+    if not (options.yes or options.check):  # then no one is asked, and the answer is no
+        project.asker = prompter.yes_no
     with lock.held(project.root, options.command):
         _recover(project.root, console, write=not (options.dry_run or options.check))
         options = build(project) or options
-        code = write(project, options, console, Prompter(console))
+        code = write(project, options, console, prompter)
     return after_write(project, console) if code is None else code
 
 
