@@ -222,15 +222,35 @@ def gen_job(
     _run_in_project(lambda project: project.compose("job", name=name), options)
 
 
-@gen.command("migration", epilog="Example:  scaffold gen migration add_summary_to_posts")
+@gen.command(
+    "migration",
+    epilog="Examples:  scaffold gen migration add_summary_to_posts  |  "
+    "scaffold gen migration rename_bio --rename posts.bio:biography",
+)
 @_runs
 def gen_migration(
     name: Annotated[str, typer.Argument(help="What the migration does, e.g. add_summary.")],
+    rename: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rename",
+            metavar="OLD:NEW",
+            help="A column (posts.bio:biography) or table (posts:articles) that was renamed: "
+            "its data is kept. Repeat it for several; renames not given are asked about.",
+            show_default=False,
+        ),
+    ] = None,
+    accept_data_loss: AcceptDataLoss = False,
     *,
     options: RunOptions,
 ) -> None:
-    """Write a migration for what the models changed since the last one (no database needed)."""
-    _run_in_project(lambda project: project.compose("migration", name=name), options)
+    """Write a migration for what the models changed since the last one (no database needed).
+    A column or table that seems renamed is asked about; what is dropped is shown as data
+    loss."""
+    _run_in_project(
+        lambda project: project.compose("migration", name=name, rename=list(rename or [])),
+        replace(options, accept_data_loss=accept_data_loss),
+    )
 
 
 class _InstallCommand(typer.core.TyperCommand):

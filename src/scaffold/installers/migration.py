@@ -2,6 +2,8 @@
 
 Like Django's makemigrations, it needs no database: the app's migrations are replayed into
 a scratch SQLite database by the app's own Python, and Alembic compares the models with it.
+A column or table that looks renamed is asked about (or given with `rename`); what the
+revision drops is reported as data loss.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from scaffold import Option, Project, UsageError, installer
 from scaffold.migrations import add_revision
+from scaffold.schema import renames
+from scaffold.schema.renames import Rename
 
 SCRIPT = Path(__file__).parent.parent / "scripts" / "autogenerate.py"
 _MESSAGE = re.compile(r"^[A-Za-z][A-Za-z0-9_ -]*$")
@@ -24,7 +28,16 @@ _MESSAGE = re.compile(r"^[A-Za-z][A-Za-z0-9_ -]*$")
 @installer(
     "migration",
     summary="A migration for what the models changed since the last one, offline.",
-    options=[Option("name", required=True, help="What it does, e.g. add_summary_to_posts.")],
+    options=[
+        Option("name", required=True, help="What it does, e.g. add_summary_to_posts."),
+        Option(
+            "rename",
+            default=[],
+            multiple=True,
+            help="OLD:NEW, a renamed column (posts.bio:biography) or table (posts:articles): "
+            "its data is kept. Other renames are asked about.",
+        ),
+    ],
 )
 def migration(project: Project, options: Mapping[str, Any]) -> None:
     name = options["name"]
@@ -33,18 +46,51 @@ def migration(project: Project, options: Mapping[str, Any]) -> None:
             f"Invalid migration name `{name}`: use letters, digits, spaces, `-` and `_`, "
             "starting with a letter, e.g. add_summary_to_posts."
         )
-    found = _differences(project)
+    given = [renames.parse(text) for text in options["rename"]]
+    found = _compared(project, given)
     if found is None:
         return  # an issue was reported
-    for path in found.pop("read", []):
+    for path in found["read"]:
         project.read(path)  # so that the apply checks they did not change meanwhile
-    if not found:
+    if "upgrade" not in found:
         return  # the models and migrations agree: "No changes"
     message = name.replace("_", " ").strip().capitalize()
     path = add_revision(project, message, _strip(found["upgrade"]), _strip(found["downgrade"]))
     if path is not None:
         project.update_file(path, lambda text: _formatted(project, path, text))
         project.notice(f"Review {path}, then apply it: alembic upgrade head")
+        _report_losses(project, path, found)
+
+
+def _compared(project: Project, given: Sequence[Rename]) -> dict[str, Any] | None:
+    """The comparison with the given renames made, and those the user says yes to; None
+    when it could not be made (an issue says why)."""
+    found = _differences(project, given)
+    if found is None:
+        return None
+    offers = [Rename.of(pair) for pair in found["offers"]]
+    renames.check(given, offers, found["dropped"], found["added"])
+    chosen = renames.choose(offers, given, project.ask)
+    if len(chosen) == len(given):
+        return found
+    return _differences(project, chosen)  # compared again, the answers' renames made
+
+
+def _report_losses(project: Project, path: str, found: Mapping[str, Any]) -> None:
+    """Each table and column the revision drops, as data loss; with the advice to say it was
+    renamed when something was added that it could have been renamed to."""
+    added = list(found["added"])
+    for table in found["losses"]["tables"]:
+        advice = any("." not in name for name in added)
+        _lost(project, path, f"The table {table} is dropped, with all its rows", table, advice)
+    for column in found["losses"]["columns"]:
+        advice = any(name.startswith(column.partition(".")[0] + ".") for name in added)
+        _lost(project, path, f"{column} is dropped, with its data", column, advice)
+
+
+def _lost(project: Project, path: str, what: str, name: str, advice: bool) -> None:
+    hint = f"If it was renamed, pass --rename {name}:NEW_NAME." if advice else ""
+    project.data_loss(path, what, hint)
 
 
 def app_python(root: Path) -> str:
@@ -55,10 +101,13 @@ def app_python(root: Path) -> str:
     return sys.executable
 
 
-def _differences(project: Project) -> dict[str, Any] | None:
+def _differences(project: Project, chosen: Sequence[Rename]) -> dict[str, Any] | None:
+    """The comparison (scripts/autogenerate.py) in the app's Python, the `chosen` renames
+    made; None when it failed (an issue says why)."""
     python = app_python(project.root)
     batch = "batch" if project.config().get("db", "sqlite") == "sqlite" else "plain"
-    command = [python, str(SCRIPT), str(project.root), project.app, batch]
+    pairs = json.dumps([rename.pair() for rename in chosen])
+    command = [python, str(SCRIPT), str(project.root), project.app, batch, pairs]
     result = subprocess.run(command, capture_output=True, text=True, cwd=project.root)
     if result.returncode != 0:
         last = (result.stderr.strip().splitlines() or ["(no output)"])[-1]
