@@ -134,3 +134,12 @@ def test_a_table_dropped_with_nothing_added_is_lost_without_advice(tmp_path: Pat
 def test_models_as_the_migrations_leave_them_are_no_changes(tmp_path: Path) -> None:
     project, asked = _run(tmp_path, _mini(tmp_path, column="bio"), {})
     assert asked == [] and project.changes() == []
+
+
+def test_what_the_app_prints_while_compared_is_not_taken_for_an_answer(tmp_path: Path) -> None:
+    files = _mini(tmp_path)
+    files["src/mini/models.py"] = (
+        'print("{\\"offers\\": []} loading the models")\n' + (files["src/mini/models.py"])
+    )
+    project, asked = _run(tmp_path, files, {QUESTION: True})
+    assert asked == [QUESTION] and "new_column_name" in _revision(project)

@@ -1,15 +1,17 @@
 """Compare an app's models with the schema its migrations build, without its database.
 
-Run with the app's Python: `python autogenerate.py APP_ROOT PACKAGE batch|plain [RENAMES]`.
-The migration chain is replayed into a scratch SQLite database, Alembic's autogenerate
-compares it with the models, and the result is printed as JSON (see `compare`), with the
-app's files it read (`read`), so scaffold can check they stay so.
+Run with the app's Python: `python autogenerate.py APP_ROOT PACKAGE batch|plain`. The
+migration chain is replayed into a scratch SQLite database and Alembic's autogenerate
+compares it with the models. Then, on stdout and stdin (each message one line of JSON after
+its marker, the app's own output aside):
 
-RENAMES is a JSON list of [old, new] pairs: ["posts.bio", "biography"] for a column,
-["posts", "articles"] for a table. Each one that the comparison offers (a column dropped
-and one of the same type added in its table; a table dropped and one with the same columns
-created) is made in the scratch database before the models are compared again, so the
-revision renames (data kept) and then makes only what is left to make.
+1. it offers the renames that could explain what the models dropped and added (OFFERS: see
+   `compare`), and reads back the renames to make, a list of [old, new] pairs:
+   ["posts.bio", "biography"] for a column, ["posts", "articles"] for a table (the end of
+   input: nothing is written, and it stops);
+2. it makes those renames in the scratch database, compares again, and prints the revision
+   (RESULT), which renames first (data kept) and then makes only what is left to make, with
+   the app's files it read (`read`), so scaffold can check they stay so.
 
 This file runs in the app's Python, which has Alembic and SQLAlchemy but not scaffold: it
 imports nothing of scaffold's.
@@ -19,12 +21,17 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
 from typing import Any
 
+OFFERS = "scaffold-offers: "
+RESULT = "scaffold-result: "
+Choose = Callable[[dict[str, Any]], list[list[str]]]
 
-def main(root: Path, package: str, batch: bool, renames: list[list[str]]) -> dict[str, Any]:
+
+def main(root: Path, package: str, batch: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as scratch:
         url = f"sqlite:///{Path(scratch) / 'schema.db'}"
         os.environ["DATABASE_URL"] = url  # the app's migrations/env.py reads its settings
@@ -38,25 +45,35 @@ def main(root: Path, package: str, batch: bool, renames: list[list[str]]) -> dic
         metadata = import_module(f"{package}.models").Base.metadata
         engine = create_engine(url)
         with engine.begin() as connection:
-            found = compare(connection, metadata, renames, batch)
+            found = compare(connection, metadata, _ask_scaffold, batch)
         engine.dispose()
     return {**found, "read": _files_read(root)}
 
 
-def compare(connection: Any, metadata: Any, renames: list[list[str]], batch: bool) -> dict:
-    """What it takes to bring the schema on `connection` to `metadata`, as JSON-ready values:
+def _ask_scaffold(offered: dict[str, Any]) -> list[list[str]]:
+    print(OFFERS + json.dumps(offered), flush=True)
+    answer = sys.stdin.readline()
+    if not answer:
+        sys.exit(0)  # scaffold stopped (a rename refused, say): there is nothing to write
+    return json.loads(answer)
 
-    - `offers`: the renames the comparison suggests, [old, new] as in RENAMES;
+
+def compare(connection: Any, metadata: Any, choose: Choose, batch: bool) -> dict[str, Any]:
+    """What it takes to bring the schema on `connection` to `metadata`, as JSON-ready values.
+    `choose` is given what is offered and says which renames to make:
+
+    - `offers`: the renames that could explain the changes, [old, new];
     - `dropped` and `added`: the tables ("posts") and columns ("posts.bio") that go or come
-      when nothing is renamed, with their types (columns) or None (tables);
-    - `upgrade` and `downgrade`: the revision's code, the offered `renames` made first
-      (absent when nothing changes);
-    - `losses`: the tables and columns its upgrade drops, data and all.
+      when nothing is renamed, with their types (columns) or None (tables).
+
+    The result has those, and `upgrade` and `downgrade`, the revision's code with the offered
+    renames chosen made first (absent when nothing changes), and `losses`, the tables and
+    columns its upgrade drops, data and all.
     """
     context, script = _changes(connection, metadata)
     offers, dropped, added = _offers(in_order(script.upgrade_ops), context)
     found = {"offers": offers, "dropped": dropped, "added": added}
-    made = rename_ops([pair for pair in renames if pair in offers])
+    made = rename_ops([pair for pair in choose(found) if pair in offers])
     if made:
         from alembic.operations import Operations
 
@@ -244,5 +261,4 @@ def _files_read(root: Path) -> list[str]:
 
 if __name__ == "__main__":
     root, package, batch = Path(sys.argv[1]), sys.argv[2], sys.argv[3] == "batch"
-    renames = json.loads(sys.argv[4]) if len(sys.argv) > 4 else []
-    print(json.dumps(main(root, package, batch, renames)))
+    print(RESULT + json.dumps(main(root, package, batch)), flush=True)
