@@ -229,3 +229,10 @@ def test_what_else_changed_in_the_renamed_column_follows_the_rename(engine) -> N
             batch_op.alter_column('biography', existing_type=sa.TEXT(), nullable=True)
 
         op.alter_column('posts', 'biography', new_column_name='bio')""")
+
+
+def test_scaffold_reads_the_markers_the_script_writes() -> None:
+    from scaffold.schema import comparison
+    from scaffold.scripts import autogenerate
+
+    assert (comparison.OFFERS, comparison.RESULT) == (autogenerate.OFFERS, autogenerate.RESULT)

@@ -8,25 +8,17 @@ revision drops is reported as data loss.
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
-import sys
-import tempfile
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
-from subprocess import PIPE
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from scaffold import Option, Project, UsageError, installer
 from scaffold.migrations import add_revision
-from scaffold.schema import renames
+from scaffold.schema import comparison, renames
+from scaffold.schema.comparison import app_python
 from scaffold.schema.renames import Rename
 
-SCRIPT = Path(__file__).parent.parent / "scripts" / "autogenerate.py"
-# The markers of the script's messages (scaffold.scripts.autogenerate, which runs in the
-# app's Python and imports nothing of scaffold's, says the same).
-OFFERS, RESULT = "scaffold-offers: ", "scaffold-result: "
 _MESSAGE = re.compile(r"^[A-Za-z][A-Za-z0-9_ -]*$")
 
 
@@ -76,7 +68,7 @@ def _compared(project: Project, given: Sequence[Rename]) -> dict[str, Any] | Non
         renames.check(given, offers, offered["dropped"], offered["added"])
         return renames.choose(offers, given, project.ask)
 
-    return _differences(project, choose)
+    return comparison.run(project, choose)
 
 
 def _report_losses(project: Project, path: str, found: Mapping[str, Any]) -> None:
@@ -94,62 +86,6 @@ def _report_losses(project: Project, path: str, found: Mapping[str, Any]) -> Non
 def _lost(project: Project, path: str, what: str, name: str, advice: bool) -> None:
     hint = f"If it was renamed, pass --rename {name}:NEW_NAME." if advice else ""
     project.data_loss(path, what, hint)
-
-
-def app_python(root: Path) -> str:
-    """The app's own Python: its .venv if it has one, else the one running scaffold."""
-    for candidate in (root / ".venv" / "bin" / "python", root / "venv" / "bin" / "python"):
-        if candidate.exists():
-            return str(candidate)
-    return sys.executable
-
-
-def _differences(
-    project: Project, choose: Callable[[Mapping[str, Any]], list[Rename]]
-) -> dict[str, Any] | None:
-    """The comparison (scripts/autogenerate.py) in the app's Python. It offers renames and
-    waits, with the schema compared once, for the ones `choose` makes of them. None when it
-    failed (an issue says why)."""
-    python = app_python(project.root)
-    batch = "batch" if project.config().get("db", "sqlite") == "sqlite" else "plain"
-    command = [python, str(SCRIPT), str(project.root), project.app, batch]
-    with tempfile.TemporaryFile("w+") as errors:  # a file: a pipe left unread could fill up
-        with subprocess.Popen(
-            command, stdin=PIPE, stdout=PIPE, stderr=errors, text=True, cwd=project.root
-        ) as script:
-            found = _message(script, OFFERS)
-            if found is not None:
-                chosen = [rename.pair() for rename in choose(found)]
-                found = _answer(script, json.dumps(chosen))
-        if script.returncode == 0 and found is not None:
-            return found
-        errors.seek(0)
-        last = (errors.read().strip().splitlines() or ["(no output)"])[-1]
-    project.issue(
-        f"Could not compare the models with the migrations using {python}:\n  {last}\n"
-        "The app's models and their dependencies must import: install the app in the "
-        'environment that runs scaffold (pip install -e ".[dev]"), or give it a .venv.'
-    )
-    return None
-
-
-def _answer(script: subprocess.Popen, renames: str) -> dict[str, Any] | None:
-    """Send the renames to make; the script's result (None: it ended without one)."""
-    try:
-        script.stdin.write(renames + "\n")
-        script.stdin.close()
-    except BrokenPipeError:  # it ended meanwhile: its errors say why
-        return None
-    return _message(script, RESULT)
-
-
-def _message(script: subprocess.Popen, marker: str) -> dict[str, Any] | None:
-    """The script's next message after `marker` (the lines before are the app's own output);
-    None when its output ends first."""
-    for line in script.stdout:
-        if line.startswith(marker):
-            return json.loads(line[len(marker) :])
-    return None
 
 
 def _strip(code: str) -> str:
