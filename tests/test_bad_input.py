@@ -147,6 +147,11 @@ CASES = {
     "job in an app without jobs": (["gen", "job", "Mail.Digest"], "scaffold install jobs"),
     # scaffold gen migration / install / undo
     "migration name with symbols": (["gen", "migration", "add;drop"], "Invalid migration name"),
+    "rename without OLD:NEW": (["gen", "migration", "x", "--rename", "bio"], "Invalid --rename"),
+    "rename of a column into another table": (
+        ["gen", "migration", "x", "--rename", "posts.bio:users.bio"],
+        "a column keeps its table",
+    ),
     "unknown installer": (["install", "payments-that-do-not-exist/"], "is not a folder"),
     "unknown installer option": (["install", "domain", "--colour", "red"], "has no option"),
     "installer option without its value": (["install", "domain", "--name"], "needs a value"),

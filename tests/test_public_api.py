@@ -24,6 +24,7 @@ FAMILIES = (
     ("scaffold.auth", "scaffold.installers.auth"),
     ("scaffold.admin", "scaffold.installers.admin", "scaffold.installers.admin_view"),
     ("scaffold.jobs", "scaffold.installers.jobs", "scaffold.installers.job"),
+    ("scaffold.schema", "scaffold.installers.migration"),
 )
 # Not held to the public API: these two are part of scaffold's own lifecycle, not installers
 # built on it. `app` renders the base copier template and records the baseline; `upgrade`

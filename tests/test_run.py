@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from scaffold.errors import Declined, IssuesFound
+from scaffold.errors import DataLossRefused, Declined, IssuesFound
 from scaffold.project import Project
 from scaffold.prompt import Prompter
 from scaffold.run import RunOptions, finish
@@ -189,3 +189,91 @@ def test_d_at_the_prompt_shows_the_whole_preview_and_asks_again(tmp_path: Path) 
     first, second = out.split("Proceed with changes? [Ynd]")[:2]
     assert "500 |line" not in first and "500 |line" in second
     assert (tmp_path / "big.txt").exists()
+
+
+# Data loss ---------------------------------------------------------------------------------
+
+
+def _losing(root: Path) -> Project:
+    project = Project(root)
+    project.create_file("drop.py", "drop\n")
+    project.data_loss("drop.py", "posts.bio is dropped, with its data", "Rename it instead.")
+    return project
+
+
+def test_data_loss_is_shown_apart_and_asked_with_no_as_the_default(tmp_path: Path) -> None:
+    with pytest.raises(Declined):
+        _run(_losing(tmp_path), "\n")
+    assert not (tmp_path / "drop.py").exists()
+    code, out = _run(_losing(tmp_path), "y\n")
+    assert code == 0 and (tmp_path / "drop.py").exists()
+    assert "Data loss: posts.bio is dropped, with its data (drop.py).\n  Rename it instead." in out
+    assert "Proceed, losing that data? [yNd]" in out and "Proceed with changes?" not in out
+
+
+def test_check_and_dry_run_report_data_loss(tmp_path: Path) -> None:
+    code, out = _run(_losing(tmp_path), check=True)
+    assert code == 1
+    assert "Data loss: posts.bio" in out
+    assert out.rstrip().endswith("1 file would change, and data would be lost (see above).")
+    code, out = _run(_losing(tmp_path), dry_run=True)
+    assert code == 0 and "Data loss: posts.bio" in out
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_yes_alone_does_not_lose_data(tmp_path: Path) -> None:
+    with pytest.raises(DataLossRefused, match="--accept-data-loss") as raised:
+        _run(_losing(tmp_path), yes=True)
+    assert raised.value.exit_code == 2
+    assert list(tmp_path.iterdir()) == []
+    code, _ = _run(_losing(tmp_path), yes=True, accept_data_loss=True)
+    assert code == 0 and (tmp_path / "drop.py").read_text() == "drop\n"
+
+
+def test_accepted_data_loss_is_asked_as_any_change(tmp_path: Path) -> None:
+    code, out = _run(_losing(tmp_path), "\n", accept_data_loss=True)
+    assert code == 0 and "Proceed with changes? [Ynd]" in out
+
+
+def test_a_file_kept_as_it_is_loses_no_data(tmp_path: Path) -> None:
+    (tmp_path / "drop.py").write_text("mine\n")
+    project = _losing(tmp_path)
+    project.create_file("other.txt", "other\n")
+    assert [loss.path for loss in project.losses()] == ["drop.py"]
+    code, out = _run(project, "n\ny\n", interactive=True)  # keep drop.py, then proceed
+    assert code == 0 and "Proceed with changes? [Ynd]" in out
+    assert (tmp_path / "drop.py").read_text() == "mine\n"
+    assert project.losses() == []
+
+
+def test_the_same_loss_said_twice_is_shown_once(tmp_path: Path) -> None:
+    project = _losing(tmp_path)
+    project.data_loss("drop.py", "posts.bio is dropped, with its data", "Rename it instead.")
+    _, out = _run(project, dry_run=True)
+    assert out.count("Data loss:") == 1
+
+
+# Questions from installers -----------------------------------------------------------------
+
+
+def test_no_one_to_ask_is_a_no(tmp_path: Path) -> None:
+    assert Project(tmp_path).ask("Was posts.bio renamed to posts.biography?") is False
+    assert Project(tmp_path, ask=lambda question: True).ask("Renamed?") is True
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [("y\n", True), ("Yes\n", True), ("n\n", False), ("\n", False), ("", False)],
+)
+def test_yes_no_is_no_unless_yes(answers: str, expected: bool) -> None:
+    out = io.StringIO()
+    prompter = Prompter(Console(file=out, width=120), io.StringIO(answers))
+    assert prompter.yes_no("Was posts.bio renamed to posts.biography?") is expected
+    assert out.getvalue().startswith("Was posts.bio renamed to posts.biography? [y/N] ")
+
+
+def test_yes_no_asks_again_when_unclear() -> None:
+    out = io.StringIO()
+    prompter = Prompter(Console(file=out, width=120), io.StringIO("perhaps\ny\n"))
+    assert prompter.yes_no("Renamed?") is True
+    assert out.getvalue().count("Renamed? [y/N]") == 2 and "Please answer y or n." in out.getvalue()

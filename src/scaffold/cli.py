@@ -49,6 +49,14 @@ Check = Annotated[
 Force = Annotated[bool, typer.Option("--force", help="Overwrite files that exist.")]
 Skip = Annotated[bool, typer.Option("--skip", help="Keep files that exist; skip those changes.")]
 FullDiff = Annotated[bool, typer.Option("--full-diff", help="Never summarise the preview.")]
+# Not one of RUN_FLAGS: only the commands whose changes can lose data take it.
+AcceptDataLoss = Annotated[
+    bool,
+    typer.Option(
+        "--accept-data-loss",
+        help="With --yes: write changes that lose data (a migration that drops a column).",
+    ),
+]
 # The flags of every command that writes, in RunOptions' order.
 RUN_FLAGS = {
     "yes": Yes, "dry_run": DryRun, "check": Check, "force": Force, "skip": Skip,
@@ -233,15 +241,35 @@ def gen_job(
     _run_in_project(lambda project: project.compose("job", name=name), options)
 
 
-@gen.command("migration", epilog="Example:  scaffold gen migration add_summary_to_posts")
+@gen.command(
+    "migration",
+    epilog="Examples:  scaffold gen migration add_summary_to_posts  |  "
+    "scaffold gen migration rename_bio --rename posts.bio:biography",
+)
 @_runs
 def gen_migration(
     name: Annotated[str, typer.Argument(help="What the migration does, e.g. add_summary.")],
+    rename: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rename",
+            metavar="OLD:NEW",
+            help="A column (posts.bio:biography) or table (posts:articles) that was renamed: "
+            "its data is kept. Repeat it for several; renames not given are asked about.",
+            show_default=False,
+        ),
+    ] = None,
+    accept_data_loss: AcceptDataLoss = False,
     *,
     options: RunOptions,
 ) -> None:
-    """Write a migration for what the models changed since the last one (no database needed)."""
-    _run_in_project(lambda project: project.compose("migration", name=name), options)
+    """Write a migration for what the models changed since the last one (no database needed).
+    A column or table that seems renamed is asked about; what is dropped is shown as data
+    loss."""
+    _run_in_project(
+        lambda project: project.compose("migration", name=name, rename=list(rename or [])),
+        replace(options, accept_data_loss=accept_data_loss),
+    )
 
 
 class _InstallCommand(typer.core.TyperCommand):
@@ -419,7 +447,7 @@ def _options(
         if force and skip:
             raise UsageError("--force and --skip contradict each other; pass one of them.")
         command = " ".join(["scaffold", *sys.argv[1:]])
-        return RunOptions(yes, dry_run, check, force, skip, full_diff, command)
+        return RunOptions(yes, dry_run, check, force, skip, full_diff, command=command)
 
 
 def _execute(
@@ -435,10 +463,13 @@ def _execute(
     from scaffold.run import after_write, write
 
     console = Console(highlight=False)
+    prompter = Prompter(console)
+    if not (options.yes or options.check):  # then no one is asked, and the answer is no
+        project.asker = prompter.yes_no
     with lock.held(project.root, options.command):
         _recover(project.root, console, write=not (options.dry_run or options.check))
         options = build(project) or options
-        code = write(project, options, console, Prompter(console))
+        code = write(project, options, console, prompter)
     return after_write(project, console) if code is None else code
 
 

@@ -73,6 +73,16 @@ class Declined(ScaffoldError):
     exit_code = 1
 
 
+class DataLossRefused(ScaffoldError):
+    """--yes alone does not write a change that loses data."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "These changes lose data (see above), which --yes alone does not accept; nothing "
+            "was written. Pass --accept-data-loss as well, or run without --yes and answer y."
+        )
+
+
 class Interrupted(ScaffoldError):
     exit_code = 130
 

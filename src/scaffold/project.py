@@ -2,7 +2,9 @@
 
 Reads see staged content first, then disk. Creates, updates and deletes are only staged;
 `scaffold.run` shows them, asks, and writes them all at once. Installers also report
-notices, warnings, issues (which block the write) and tasks (commands run after it).
+notices, warnings, issues (which block the write), data losses (changes that lose the user's
+data once applied: shown apart, and never written on --yes alone) and tasks (commands run
+after it), and may ask the user yes/no questions.
 """
 
 from __future__ import annotations
@@ -60,6 +62,17 @@ class Conflict:
     what: str = "exists with other content"
     overwrite: str = "overwrite it"
     keep: str = "keep it"
+
+
+@dataclass(frozen=True)
+class DataLoss:
+    """What the change staged for `path` loses once applied: a migration that drops a
+    column, say (`what`: "posts.bio is dropped, with its data", no full stop); `advice`, how
+    to keep it."""
+
+    path: str
+    what: str
+    advice: str = ""
 
 
 @dataclass(frozen=True)
@@ -142,7 +155,8 @@ class Project:
     """A staged view of the files under `root`.
 
     `force` is whether the run was given --force (installers that regenerate what exists,
-    like `gen resource`, read it); `clock` gives the run's time, read once (`now`)."""
+    like `gen resource`, read it); `clock` gives the run's time, read once (`now`); `ask`
+    puts a yes/no question to the user (None: no one is asked, and the answer is no)."""
 
     def __init__(
         self,
@@ -151,6 +165,7 @@ class Project:
         load: Callable[[str], Installer] | None = None,
         force: bool = False,
         clock: Callable[[], datetime] = now,
+        ask: Callable[[str], bool] | None = None,
     ) -> None:
         self.root = Path(root)
         self.force = force
@@ -158,6 +173,8 @@ class Project:
         self.warnings: list[str] = []
         self.issues: list[str] = []
         self.tasks: list[Task] = []
+        self.data_losses: list[DataLoss] = []
+        self.asker = ask
         self._disk: dict[str, str | None] = {}
         self._listed: dict[str, tuple[str, ...]] = {}
         self._staged: dict[str, str | None] = {}
@@ -340,6 +357,21 @@ class Project:
         """A problem that stops the run: nothing is written when any issue is reported."""
         self.issues.append(message)
 
+    def data_loss(self, path: str, what: str, advice: str = "") -> None:
+        """Say that the change staged for `path` loses data once applied (`what` goes;
+        `advice`: how to keep it). The run shows it apart from the preview, --check reports
+        it, and it is written only on an explicit yes: at the prompt, or --accept-data-loss
+        beside --yes."""
+        loss = DataLoss(_key(path), what, advice)
+        if loss not in self.data_losses:
+            self.data_losses.append(loss)
+
+    def ask(self, question: str) -> bool:
+        """Ask the user `question` (yes/no; no unless they say yes). Under --yes or --check,
+        and in tests, no one is asked and the answer is no: an installer asks only what it
+        can do without (an option, such as `gen migration --rename`, answers instead)."""
+        return self.asker is not None and self.asker(question)
+
     def add_task(self, description: str, *command: str, cwd: str = ".") -> None:
         task = Task(description, command, cwd)
         if task not in self.tasks:
@@ -423,6 +455,11 @@ class Project:
 
     def conflicts(self) -> list[str]:
         return sorted(self._conflicts)
+
+    def losses(self) -> list[DataLoss]:
+        """The data losses of the changes still pending (a file kept as it is loses none)."""
+        pending = {change.path for change in self.changes()}
+        return [loss for loss in self.data_losses if loss.path in pending]
 
     def conflict_advice(self, path: str) -> str:
         """What a run without a terminal says about the conflict at `path`."""

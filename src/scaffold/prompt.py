@@ -41,3 +41,17 @@ class Prompter:
 
     def confirm(self, question: str) -> bool:
         return self.ask(question, "Yn") == "y"
+
+    def yes_no(self, question: str) -> bool:
+        """Ask a question whose answer is no unless the user says yes: an empty answer and the
+        end of input are no (the run goes on, and a later question may still stop it)."""
+        while True:
+            self.console.print(f"{question} [y/N] ", end="", markup=False)
+            line = self.stream.readline()
+            if not line:
+                self.console.print()
+                return False
+            answer = line.strip().lower()[:1]
+            if answer in ("", "n", "y"):
+                return answer == "y"
+            self.console.print("Please answer y or n.")

@@ -1,5 +1,6 @@
 """The lifecycle of a run, after the installers have staged their changes:
-issues, preview, check or dry run, conflicts, confirmation, atomic write, tasks, notices."""
+issues, preview, data losses, check or dry run, conflicts, confirmation, atomic write, tasks,
+notices."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from rich.console import Console
 from rich.text import Text
 
 from scaffold import diff, journal
-from scaffold.errors import Declined, Interrupted, IssuesFound
-from scaffold.project import Change, Project
+from scaffold.errors import DataLossRefused, Declined, Interrupted, IssuesFound
+from scaffold.project import Change, DataLoss, Project
 from scaffold.prompt import Prompter
 
 # New files longer than this many lines in all are summarised (one line a file); edits to
@@ -40,6 +41,7 @@ class RunOptions:
     full_diff: bool = False
     command: str = "scaffold"
     undoes: str | None = None  # the journal entry this run undoes
+    accept_data_loss: bool = False  # --yes then writes changes that lose data
 
 
 def finish(project: Project, options: RunOptions, console: Console, prompter: Prompter) -> int:
@@ -64,8 +66,10 @@ def write(
         return 0
     _preview(changes, options.full_diff, console)
     _show_plans(project, console)
+    _show_losses(project.losses(), console)
     if options.check:
-        console.print(f"{_files(len(changes))} would change.")
+        lost = ", and data would be lost (see above)" if project.losses() else ""
+        console.print(f"{_files(len(changes))} would change{lost}.")
         return 1
     if options.dry_run:
         console.print("Dry run: nothing was written.")
@@ -75,7 +79,10 @@ def write(
         console.print("No changes")
         return 0
     _warn_if_dirty(project, console)
-    if not options.yes and not _proceed(changes, console, prompter):
+    losing = bool(project.losses()) and not options.accept_data_loss
+    if options.yes and losing:
+        raise DataLossRefused()
+    if not options.yes and not _proceed(changes, console, prompter, losing=losing):
         raise Declined("Nothing was written.")
     journal.apply(
         project.root,
@@ -120,11 +127,17 @@ def _preview(changes: list[Change], full: bool, console: Console) -> None:
     )
 
 
-def _proceed(changes: list[Change], console: Console, prompter: Prompter) -> bool:
+def _proceed(
+    changes: list[Change], console: Console, prompter: Prompter, *, losing: bool = False
+) -> bool:
     """Ask whether to write; `d` shows the whole preview (through a pager when it is longer
-    than the terminal) and asks again."""
+    than the terminal) and asks again. When the changes lose data (`losing`), only a `y`
+    writes: the default is no."""
+    question, choices = "Proceed with changes?", "Ynd"
+    if losing:
+        question, choices = "Proceed, losing that data?", "yNd"
     while True:
-        answer = prompter.ask("Proceed with changes?", "Ynd")
+        answer = prompter.ask(question, choices)
         if answer != "d":
             return answer == "y"
         whole = Text("\n").join(map(diff.render, changes))
@@ -142,6 +155,18 @@ def _show_plans(project: Project, console: Console) -> None:
         console.print("After writing, scaffold will run:")
         for task in project.tasks:
             console.print(f"  - {task.description}: {shlex.join(task.command)}", markup=False)
+        console.print()
+
+
+def _show_losses(losses: list[DataLoss], console: Console) -> None:
+    """Each data loss on its own line, apart from the warnings: what goes, and which file
+    makes it go."""
+    for loss in losses:
+        line = f"Data loss: {loss.what} ({loss.path})."
+        console.print(line, style="bold red", markup=False, soft_wrap=True)
+        if loss.advice:
+            console.print(f"  {loss.advice}", markup=False, soft_wrap=True)
+    if losses:
         console.print()
 
 

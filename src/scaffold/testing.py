@@ -16,7 +16,7 @@ A project lives in memory (nothing touches disk), or is written under a folder y
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +28,10 @@ from scaffold.project import Change, Project
 class _MemoryProject(Project):
     """A project whose "disk" is a dict: reads never leave memory."""
 
-    def __init__(self, files: Mapping[str, str], force: bool) -> None:
-        super().__init__(Path("/in-memory-project"), force=force)
+    def __init__(
+        self, files: Mapping[str, str], force: bool, ask: Callable[[str], bool] | None
+    ) -> None:
+        super().__init__(Path("/in-memory-project"), force=force, ask=ask)
         self._files = dict(files)
 
     def _original(self, key: str) -> str | None:
@@ -46,17 +48,22 @@ class _MemoryProject(Project):
 
 
 def project(
-    files: Mapping[str, str] | None = None, *, root: Path | None = None, force: bool = False
+    files: Mapping[str, str] | None = None,
+    *,
+    root: Path | None = None,
+    force: bool = False,
+    ask: Callable[[str], bool] | None = None,
 ) -> Project:
     """A project holding `files` ({path: content}): in memory, or written under `root`.
-    `force`: as a run given --force."""
+    `force`: as a run given --force; `ask`: answers the installer's questions (by default
+    no one is asked, and every answer is no)."""
     files = files or {}
     if root is None:
-        return _MemoryProject(files, force)
+        return _MemoryProject(files, force, ask)
     for path, content in files.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(content)
-    return Project(root, force=force)
+    return Project(root, force=force, ask=ask)
 
 
 def run(project: Project, installer: Installer | str, **options: Any) -> Project:
@@ -122,6 +129,11 @@ def assert_issue(project: Project, text: str) -> None:
 def assert_warning(project: Project, text: str) -> None:
     """A warning contains `text`."""
     _assert_said(project.warnings, "warning", text)
+
+
+def assert_data_loss(project: Project, text: str) -> None:
+    """A data loss (what a change loses once applied) says `text`."""
+    _assert_said([loss.what for loss in project.losses()], "data loss", text)
 
 
 def assert_notice(project: Project, text: str) -> None:
