@@ -22,7 +22,8 @@ pytestmark = pytest.mark.slow
 
 PASSWORD = "correct horse battery staple"
 POST = ["Blog.Post", "title:string:required", "published:boolean", "status:enum:draft,published"]
-PRODUCT = ["Shop.Product", "name:string:required", "price:decimal:required"]
+# A public resource beside the scoped posts: made in the admin without choosing an owner.
+PRODUCT = ["Shop.Product", "name:string:required", "price:decimal:required", "--scope", "none"]
 
 # Two users with passwords and a post of Bob's (posts belong to users), in the app's
 # development database.
